@@ -1,0 +1,105 @@
+"""Assemble the LP: each component family registers its variables, constraints, its terms in the shared
+regional power balance, in the annual targets and in the cost expression.
+
+Adding a technology family means writing one module with an `add(ctx)` function and listing it in
+`COMPONENTS`; the balance, targets and objective pick its terms up from the context.
+"""
+from __future__ import annotations
+
+import time as _time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import balance, generators, storage, targets, transmission
+from .data import ModelData
+from .linear import LinearModel, RowBlock
+from . import units as U
+
+# Order matters only for readability of the LP: supply, storage, network, then the sinks/slacks at nodes.
+COMPONENTS = (generators.add, storage.add, transmission.add, balance.add_node_slacks)
+
+
+@dataclass
+class BuildContext:
+    """Shared state while building: the model, the data and the collectors that components add to."""
+
+    data: ModelData
+    lm: LinearModel
+    balance: RowBlock
+    region_pos: dict[str, int]
+    weight: np.ndarray  # hours of the year each snapshot stands for [h]
+    duration: np.ndarray  # snapshot length [h]
+    # terms of the annual renewable target, already multiplied by the weights (GWh per unit of variable)
+    renewable_terms: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    renewable_loss_terms: dict[str, list[tuple[np.ndarray, np.ndarray]]] = field(default_factory=dict)
+    export_terms: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def T(self) -> int:
+        return self.data.n_time
+
+    def add_renewable(self, coefs, variables):
+        self.renewable_terms.append((np.asarray(coefs, float), np.asarray(variables, object)))
+
+    def add_renewable_loss(self, kind: str, coefs, variables):
+        """Losses that the target accounting may deduct (kind: 'storage' or 'transmission'); coefs >= 0."""
+        self.renewable_loss_terms.setdefault(kind, []).append((np.asarray(coefs, float), np.asarray(variables, object)))
+
+    def add_export(self, coefs, variables):
+        self.export_terms.append((np.asarray(coefs, float), np.asarray(variables, object)))
+
+    def add_cost(self, coefs_bn_krw, variables):
+        self.lm.add_objective_terms(coefs_bn_krw, variables)
+
+    def region_index(self, regions) -> np.ndarray:
+        return np.array([self.region_pos[r] for r in regions], dtype=np.int64)
+
+    def add_to_balance(self, region_idx, coefs, variables):
+        """Add `coefs * variables` (GW) to the power balance of the given regions; shapes broadcast over (., time)."""
+        t = np.arange(self.T)
+        region_idx = np.asarray(region_idx)
+        rows = self.balance.row_index(region_idx[:, None], t[None, :])
+        self.balance.add(rows, np.broadcast_to(np.asarray(coefs, float), (len(region_idx), self.T)), variables)
+
+
+@dataclass
+class BuiltModel:
+    lm: LinearModel
+    data: ModelData
+    meta: dict
+    build_seconds: float
+
+    @property
+    def model(self):
+        return self.lm.model
+
+
+def build_model(data: ModelData) -> BuiltModel:
+    """Build the Pyomo LP for `data` (see the component modules for the equations)."""
+    t0 = _time.perf_counter()
+    data.check()
+    lm = LinearModel(name=data.name)
+    T = data.n_time
+    bal = RowBlock(
+        lm, "power_balance", ("region", "time"), (data.regions, list(range(T))), "==", unit="GW",
+        doc="supply + discharge + imports - charge - exports + unserved - absorbed = demand, per region and snapshot",
+    )
+    ctx = BuildContext(
+        data=data,
+        lm=lm,
+        balance=bal,
+        region_pos={r: i for i, r in enumerate(data.regions)},
+        weight=np.asarray(data.weight_h, float),
+        duration=np.asarray(data.duration_h, float),
+    )
+    for add in COMPONENTS:
+        add(ctx)
+    balance.power_balance(ctx)
+    targets.add(ctx)
+    lm.build_objective()
+    return BuiltModel(lm=lm, data=data, meta=ctx.meta, build_seconds=_time.perf_counter() - t0)
+
+
+__all__ = ["BuildContext", "BuiltModel", "build_model", "COMPONENTS", "U"]

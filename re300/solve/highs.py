@@ -1,0 +1,180 @@
+"""Hand the Pyomo LP to HiGHS in memory and bring the solution back as numpy arrays per family.
+
+Path: Pyomo's `LinearStandardFormCompiler` (mixed form: rows keep their <=, >=, == sense) produces a
+scipy CSC matrix; it goes to `highspy.Highs.passModel` unchanged. This is the fastest route measured in
+shared/reference/solver-baseline.md (no LP file, no per-constraint persistent-interface bookkeeping).
+Values and duals are read back in column/row order and scattered to the families by position; they are
+not copied into the Pyomo variables (that would cost a Python call per variable).
+"""
+from __future__ import annotations
+
+import time as _time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import highspy
+import numpy as np
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from ..errors import SolveError
+
+METHODS = {"choose": "choose", "simplex": "simplex", "ipm": "ipm", "pdlp": "pdlp"}
+
+
+@dataclass
+class SolverOptions:
+    method: str = "ipm"
+    crossover: bool = True
+    time_limit_s: float | None = None
+    threads: int | None = None
+    log_file: Path | None = None
+    log_to_console: bool = False
+    options: dict = field(default_factory=dict)
+
+
+@dataclass
+class Solution:
+    status: str  # HiGHS model status text, e.g. "Optimal"
+    optimal: bool
+    objective: float  # LP units (bn KRW/yr)
+    values: dict[str, np.ndarray]  # family -> values shaped like the family (LP units)
+    duals: dict[str, np.ndarray]  # family -> row duals shaped like the family (NaN for skipped rows)
+    timings: dict[str, float]
+    info: dict  # iterations, sizes, coefficient ranges, options
+
+
+def _highs_options(opts: SolverOptions) -> dict:
+    if opts.method not in METHODS:
+        raise SolveError(f"solver method {opts.method!r} unknown; expected one of {sorted(METHODS)}")
+    o = {"solver": METHODS[opts.method], "output_flag": True, "log_to_console": bool(opts.log_to_console)}
+    if opts.method == "ipm":
+        o["run_crossover"] = "on" if opts.crossover else "off"
+    if opts.time_limit_s:
+        o["time_limit"] = float(opts.time_limit_s)
+    if opts.threads:
+        o["threads"] = int(opts.threads)
+    if opts.log_file:
+        o["log_file"] = str(opts.log_file)
+    o.update(opts.options or {})
+    return o
+
+
+def compile_lp(built):
+    """Compile the Pyomo model into standard form; returns (info, seconds)."""
+    t0 = _time.perf_counter()
+    info = LinearStandardFormCompiler().write(built.model, mixed_form=True)
+    return info, _time.perf_counter() - t0
+
+
+def coefficient_ranges(A, c, rhs, col_lb, col_ub) -> dict:
+    """Smallest and largest absolute non-zero values of the matrix, cost, rhs and finite bounds."""
+
+    def rng(x):
+        x = np.abs(np.asarray(x, float))
+        x = x[np.isfinite(x) & (x > 0)]
+        return [float(x.min()), float(x.max())] if x.size else [0.0, 0.0]
+
+    return {"matrix": rng(A.data), "cost": rng(c), "rhs": rng(rhs), "bounds": rng(np.r_[col_lb, col_ub])}
+
+
+def solve(built, opts: SolverOptions | None = None) -> Solution:
+    opts = opts or SolverOptions()
+    info, t_compile = compile_lp(built)
+    t0 = _time.perf_counter()
+    A = info.A.tocsc()
+    n_rows, n_cols = A.shape
+    c = np.asarray(info.c.todense()).ravel() if info.c.shape[0] else np.zeros(n_cols)
+    columns = info.columns
+    col_lb = np.array([-np.inf if v.lb is None else v.lb for v in columns], float)
+    col_ub = np.array([np.inf if v.ub is None else v.ub for v in columns], float)
+    senses = np.array([s for _, s in info.rows], dtype=np.int8)
+    rhs = np.asarray(info.rhs, float)
+    # sense 1 means body <= rhs; sense -1 means body >= rhs; 0 means equality.
+    row_lb = np.where(senses == 1, -np.inf, rhs)
+    row_ub = np.where(senses == -1, np.inf, rhs)
+
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n_cols, n_rows
+    lp.col_cost_ = c
+    lp.col_lower_, lp.col_upper_ = col_lb, col_ub
+    lp.row_lower_, lp.row_upper_ = row_lb, row_ub
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = A.indices.astype(np.int32)
+    lp.a_matrix_.value_ = A.data.astype(float)
+    lp.offset_ = float(info.c_offset[0]) if len(info.c_offset) else 0.0
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    for k, v in _highs_options(opts).items():
+        status = h.setOptionValue(k, v)
+        if status == highspy.HighsStatus.kError:
+            raise SolveError(f"HiGHS rejected option {k}={v!r}")
+    h.passModel(lp)
+    t_pass = _time.perf_counter() - t0
+
+    t1 = _time.perf_counter()
+    h.run()
+    t_run = _time.perf_counter() - t1
+
+    t2 = _time.perf_counter()
+    model_status = h.getModelStatus()
+    status_text = h.modelStatusToString(model_status)
+    optimal = model_status == highspy.HighsModelStatus.kOptimal
+    sol = h.getSolution()
+    hinfo = h.getInfo()
+    values_flat = np.asarray(sol.col_value, float) if sol.value_valid else np.full(n_cols, np.nan)
+    duals_flat = np.asarray(sol.row_dual, float) if sol.dual_valid else np.full(n_rows, np.nan)
+
+    col_pos = {id(v): j for j, v in enumerate(columns)}
+    values = {}
+    for name, fam in built.lm.variables.items():
+        flat = fam.items.ravel()
+        idx = np.fromiter((col_pos.get(id(v), -1) for v in flat), dtype=np.int64, count=flat.size)
+        arr = np.where(idx >= 0, values_flat[np.maximum(idx, 0)] if n_cols else 0.0, 0.0)
+        # Variables the compiler dropped (in no row and not in the objective) sit at their lower bound.
+        if (idx < 0).any():
+            lbs = np.array([v.lb or 0.0 for v in flat[idx < 0]])
+            arr[idx < 0] = lbs
+        values[name] = arr.reshape(fam.shape)
+    row_pos: dict[int, list[int]] = {}
+    for i, (con, _) in enumerate(info.rows):
+        row_pos.setdefault(id(con), []).append(i)
+    duals = {}
+    for name, fam in built.lm.constraints.items():
+        flat = fam.items.ravel()
+        out = np.full(flat.size, np.nan)
+        for k, con in enumerate(flat):
+            if con is None:
+                continue
+            pos = row_pos.get(id(con))
+            if pos:
+                out[k] = duals_flat[pos].sum()
+        duals[name] = out.reshape(fam.shape)
+    t_back = _time.perf_counter() - t2
+
+    ranges = coefficient_ranges(A, c, rhs, col_lb, col_ub)
+    result = Solution(
+        status=status_text,
+        optimal=bool(optimal),
+        objective=float(hinfo.objective_function_value),
+        values=values,
+        duals=duals,
+        timings={"compile_s": t_compile, "pass_s": t_pass, "highs_s": t_run, "extract_s": t_back},
+        info={
+            "rows": int(n_rows),
+            "columns": int(n_cols),
+            "nonzeros": int(A.nnz),
+            "simplex_iterations": int(hinfo.simplex_iteration_count),
+            "ipm_iterations": int(hinfo.ipm_iteration_count),
+            "pdlp_iterations": int(getattr(hinfo, "pdlp_iteration_count", 0)),
+            "crossover_iterations": int(getattr(hinfo, "crossover_iteration_count", 0)),
+            "primal_infeasibility": float(hinfo.max_primal_infeasibility),
+            "dual_infeasibility": float(hinfo.max_dual_infeasibility),
+            "coefficient_ranges": ranges,
+            "highs_version": h.version() if hasattr(h, "version") else None,
+            "options": _highs_options(opts),
+        },
+    )
+    result._highs = h  # kept for IIS and diagnostics
+    return result
