@@ -1,0 +1,45 @@
+# re300 — everyday commands. Needs only GNU make and python3 >= 3.10; the first target run creates .venv.
+#   make solve                      solve models/re300_2050.yaml
+#   make solve SCENARIO=quick       solve models/quick.yaml
+#   make test | bench | profiles | memo | clean | help
+
+PYTHON   ?= python3
+VENV      = .venv
+SCENARIO ?= re300_2050
+BIN       = $(VENV)/bin
+STAMP     = $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install solve test bench profiles memo clean
+
+help:  ## list the targets
+	@echo "re300 make targets (SCENARIO=$(SCENARIO), PYTHON=$(PYTHON)):"
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  \1\t/' | expand -t 12
+
+# The virtual environment, (re)built whenever pyproject.toml changes.
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "re300 needs Python >= 3.10, found " + sys.version.split()[0])'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)  ## create .venv and install re300 with test extras
+
+solve: $(STAMP)  ## solve models/$(SCENARIO).yaml, outputs in outputs/<name>/
+	$(BIN)/re300 solve models/$(SCENARIO).yaml
+
+test: $(STAMP)  ## run the test suite
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)  ## time the pipeline phases
+	$(BIN)/python -m re300.bench
+
+profiles: $(STAMP)  ## report on the weather / capacity-factor profiles
+	$(BIN)/re300 profiles --report
+
+memo: $(STAMP)  ## write the memo and figures from outputs/$(SCENARIO)/
+	$(BIN)/python -m re300.report outputs/$(SCENARIO)
+
+clean:  ## delete run outputs (keeps outputs/.gitkeep and outputs/.cache)
+	test ! -d outputs || find outputs -mindepth 1 -maxdepth 1 ! -name .gitkeep ! -name .cache -exec rm -rf {} +

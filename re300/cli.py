@@ -1,0 +1,150 @@
+"""Command line: `re300 solve MODEL.yaml`, `re300 show MODEL.yaml`.
+
+Errors that re300 anticipates (`re300.errors.Re300Error`) are printed as one line
+`re300: error: <message>` with exit status 2; Ctrl-C exits with 130. `--debug` adds the traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import yaml
+
+from re300.errors import Re300Error
+
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+
+        return version("re300")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from re300.config import load_scenario
+
+    sc = load_scenario(args.model)
+    chain = " <- ".join(str(_shown(p)) for p in sc.source_files)
+    sys.stdout.write(f"# resolved scenario: {chain}\n")
+    sys.stdout.write(yaml.dump(sc.resolved_dict(), Dumper=_ShowDumper, sort_keys=False, allow_unicode=True,
+                               default_flow_style=False, width=120))
+    return 0
+
+
+def _flow_list(dumper, data):
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+
+
+class _ShowDumper(yaml.SafeDumper):
+    """Block-style mappings, flow-style lists (`weeks: [2, 28]`)."""
+
+
+_ShowDumper.add_representer(list, _flow_list)
+
+
+def _shown(p: Path) -> Path:
+    try:
+        return p.resolve().relative_to(Path.cwd().resolve())
+    except (ValueError, OSError):
+        return p
+
+
+def _cmd_solve(args: argparse.Namespace) -> int:
+    from re300.config import load_scenario
+
+    sc = load_scenario(args.model)  # fail fast on a bad file, before the heavy imports
+    try:
+        from re300.run import run_scenario
+    except ModuleNotFoundError as e:
+        if e.name in ("re300.run",):
+            raise Re300Error("the solve pipeline (re300.run) is not available in this installation") from None
+        raise
+    output_dir = Path(args.output_dir) if args.output_dir else None
+    result = run_scenario(Path(args.model), output_dir=output_dir)
+    where = _run_dir_of(result)
+    if where is None:
+        where = (output_dir.absolute() if output_dir else sc.output_dir) / sc.name
+    print(f"re300: scenario '{sc.name}' solved; outputs in {_shown(Path(where))}")
+    return 0
+
+
+def _run_dir_of(result) -> Path | None:
+    """Best effort: the output folder from whatever run_scenario returned."""
+    if isinstance(result, (str, os.PathLike)):
+        return Path(result)
+    for attr in ("run_dir", "output_dir", "out_dir", "path"):
+        v = getattr(result, attr, None)
+        if isinstance(v, (str, os.PathLike)):
+            return Path(v)
+    if isinstance(result, dict):
+        for key in ("run_dir", "output_dir"):
+            if isinstance(result.get(key), (str, os.PathLike)):
+                return Path(result[key])
+    return None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the full traceback on errors")
+
+    parser = argparse.ArgumentParser(
+        prog="re300",
+        description="Honam RE300 planning model (Pyomo LP solved by HiGHS).",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"re300 {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("solve", parents=[common], help="build and solve a scenario, write outputs",
+                       description="Build and solve a scenario; write outputs to <output_dir>/<name>/.")
+    p.add_argument("model", metavar="MODEL.yaml", help="scenario file, e.g. models/re300_2050.yaml")
+    p.add_argument("--output-dir", metavar="DIR", default=None,
+                   help="output root instead of the scenario's output_dir (the run writes DIR/<name>/)")
+    p.set_defaults(func=_cmd_solve)
+
+    p = sub.add_parser("show", parents=[common], help="print the resolved scenario (extends merged, defaults filled)",
+                       description="Print the fully merged and defaulted scenario as YAML.")
+    p.add_argument("model", metavar="MODEL.yaml", help="scenario file")
+    p.set_defaults(func=_cmd_show)
+    return parser
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split()) or "unknown error"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = getattr(args, "debug", False)
+    try:
+        return int(args.func(args) or 0)
+    except Re300Error as e:
+        if debug:
+            traceback.print_exc()
+        print(f"re300: error: {_one_line(str(e))}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        if debug:
+            traceback.print_exc()
+        print("re300: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # e.g. `re300 show ... | head`
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 -- silence the flush at exit
+        except OSError:
+            pass
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

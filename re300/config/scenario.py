@@ -1,0 +1,544 @@
+"""Scenario files (YAML in `models/`) -> a validated, immutable `Scenario`.
+
+    sc = load_scenario("models/re300_2050.yaml")
+    sc.year, sc.targets.renewable_share, sc.time.weeks, sc.time.week_weights(), sc.solver.options
+
+A file may say `extends: base.yaml` (relative to the file). Parents are loaded recursively; dicts are
+deep-merged, lists and scalars replaced. `name` is never inherited (it defaults to the file stem of the
+scenario that was asked for), so two scenarios never write into the same output folder by accident.
+`inputs_dir` / `output_dir` are resolved relative to the file that sets them (defaults: `../inputs`,
+`../outputs` relative to the requested file).
+
+Every problem is reported as one `ConfigError` line naming the file, the dotted key, the bad value and
+what was expected.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+import os
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+
+from re300.errors import ConfigError
+
+__all__ = [
+    "HOURS_PER_YEAR",
+    "HOURS_PER_WEEK",
+    "N_WEEKS",
+    "Scenario",
+    "Demand",
+    "Targets",
+    "Prices",
+    "Technologies",
+    "Links",
+    "Time",
+    "Weather",
+    "Solver",
+    "load_scenario",
+    "validate_names",
+]
+
+HOURS_PER_YEAR = 8760
+HOURS_PER_WEEK = 168
+N_WEEKS = HOURS_PER_YEAR // HOURS_PER_WEEK  # 52 whole weeks (hours 8736..8759 belong to no week)
+WEIGHT_TOLERANCE = 1e-6  # relative tolerance on sum(weights) x 168 == 8760
+
+PosFloat = Annotated[float, Field(gt=0)]
+NonNegFloat = Annotated[float, Field(ge=0)]
+Year = Annotated[int, Field(ge=1900, le=2100)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Demand(_Section):
+    """Annual demand: base-year table values x growth_factor (x region_factors[region] if given)."""
+
+    base_year: Year = 2021
+    growth_factor: PosFloat = 1.0
+    region_factors: dict[str, PosFloat] = Field(default_factory=dict)
+
+    def factor(self, region: str) -> float:
+        """Total multiplier applied to the base-year demand of `region`."""
+        return self.growth_factor * self.region_factors.get(region, 1.0)
+
+
+class Targets(_Section):
+    """RE targets; shares multiply the annual consumption of the honam regions (None = no target)."""
+
+    renewable_share: NonNegFloat | None = 3.0
+    export_share: NonNegFloat | None = 2.0
+    deduct_storage_losses: bool = True
+    deduct_transmission_losses: bool = False
+    allow_shortfall: bool = True
+    shortfall_penalty_krw_per_mwh: PosFloat = 5_000_000.0
+
+
+class Prices(_Section):
+    """Overrides of inputs/constants.csv (None = take the table value)."""
+
+    discount_rate: Annotated[float, Field(ge=0, lt=1)] | None = None
+    carbon_price_krw_per_t: NonNegFloat | None = None
+    value_of_lost_load_krw_per_mwh: PosFloat | None = None
+    nonrenewable_price_krw_per_mwh: NonNegFloat | None = None
+
+
+class Technologies(_Section):
+    """Technology switches; names are checked against inputs/technologies.csv by `validate_names`."""
+
+    exclude: list[str] = Field(default_factory=list)
+    no_expansion: list[str] = Field(default_factory=list)
+    capex_factor: dict[str, PosFloat] = Field(default_factory=dict)
+    potential_factor: dict[str, PosFloat] = Field(default_factory=dict)
+
+
+class Links(_Section):
+    """Link switches; names are checked against inputs/links.csv by `validate_names`."""
+
+    no_expansion: list[str] = Field(default_factory=list)
+    max_new_mw: dict[str, NonNegFloat] = Field(default_factory=dict)
+    capex_factor: dict[str, PosFloat] = Field(default_factory=dict)
+
+
+class Time(_Section):
+    """Time horizon.
+
+    mode 'full': all 8760 h, weight 1 each. mode 'weeks': the 168-h blocks `weeks` (0-based, block k = hours
+    168k .. 168k+167 from 1 Jan 00:00 KST), each hour standing for `weights[i]` hours of the year
+    (default: equal weights 8760 / (168 x n)). Storage is cyclic within each block.
+    """
+
+    mode: Literal["full", "weeks"] = "weeks"
+    weeks: list[int] = Field(default_factory=lambda: [2, 11, 20, 28, 37, 46])
+    weights: list[PosFloat] | None = None
+
+    @field_validator("weeks")
+    @classmethod
+    def _check_weeks(cls, weeks: list[int], info):
+        for i, w in enumerate(weeks):
+            if not 0 <= w < N_WEEKS:
+                raise ValueError(
+                    f"week index {w} (entry {i}) is out of range; expected 0..{N_WEEKS - 1} "
+                    f"(0-based 168-h blocks from 1 Jan 00:00)"
+                )
+        dup = sorted({w for w in weeks if weeks.count(w) > 1})
+        if dup:
+            raise ValueError(f"week indices repeated: {dup}; expected each week at most once")
+        if info.data.get("mode") == "weeks" and not weeks:
+            raise ValueError("empty list; expected at least one week index when mode is 'weeks'")
+        return weeks
+
+    @field_validator("weights")
+    @classmethod
+    def _check_weights(cls, weights: list[float] | None, info):
+        if weights is None:
+            return None
+        weeks = info.data.get("weeks")
+        if weeks is None:  # weeks itself was invalid; that error is reported
+            return weights
+        if len(weights) != len(weeks):
+            raise ValueError(
+                f"{len(weights)} weights given for {len(weeks)} weeks; expected one weight per week"
+            )
+        total = sum(weights) * HOURS_PER_WEEK
+        if abs(total - HOURS_PER_YEAR) > WEIGHT_TOLERANCE * HOURS_PER_YEAR:
+            raise ValueError(
+                f"weights sum to {sum(weights):.9g}, so the weeks stand for {total:.9g} h; expected "
+                f"sum(weights) x {HOURS_PER_WEEK} = {HOURS_PER_YEAR} (e.g. equal weights "
+                f"{HOURS_PER_YEAR / (HOURS_PER_WEEK * len(weeks)):.9g})"
+            )
+        return weights
+
+    @property
+    def n_hours(self) -> int:
+        """Number of modelled hours (snapshots)."""
+        return HOURS_PER_YEAR if self.mode == "full" else HOURS_PER_WEEK * len(self.weeks)
+
+    def week_weights(self) -> list[float]:
+        """Weight of each selected week's hours [h of year per modelled h] (mode 'weeks'); [] for 'full'."""
+        if self.mode == "full":
+            return []
+        if self.weights is not None:
+            return list(self.weights)
+        return [HOURS_PER_YEAR / (HOURS_PER_WEEK * len(self.weeks))] * len(self.weeks)
+
+    def hours_of_year(self) -> np.ndarray:
+        """0-based hour-of-year index (0..8759) of every snapshot, in model order."""
+        if self.mode == "full":
+            return np.arange(HOURS_PER_YEAR)
+        return np.concatenate([np.arange(HOURS_PER_WEEK) + HOURS_PER_WEEK * w for w in self.weeks])
+
+    def hour_weights(self) -> np.ndarray:
+        """Hours of the year each snapshot stands for (sums to 8760)."""
+        if self.mode == "full":
+            return np.ones(HOURS_PER_YEAR)
+        return np.repeat(np.asarray(self.week_weights(), dtype=float), HOURS_PER_WEEK)
+
+    def blocks(self) -> np.ndarray:
+        """Block id per snapshot: 0 for the whole year ('full'), i for the i-th selected week ('weeks')."""
+        if self.mode == "full":
+            return np.zeros(HOURS_PER_YEAR, dtype=int)
+        return np.repeat(np.arange(len(self.weeks)), HOURS_PER_WEEK)
+
+
+class Weather(_Section):
+    """Weather behind the capacity factors (see re300.weather)."""
+
+    source: Annotated[str, Field(min_length=1)] = "embedded"
+    year: Annotated[int, Field(ge=1940, le=2100)] = 2023
+    seed: Annotated[int, Field(ge=0)] = 20210531
+
+
+class Solver(_Section):
+    """HiGHS settings; `options` are passed to HiGHS verbatim (name -> scalar)."""
+
+    method: Literal["choose", "simplex", "ipm", "pdlp"] = "ipm"
+    crossover: bool = True
+    time_limit_s: PosFloat = 3600.0
+    threads: Annotated[int, Field(ge=1)] | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("options")
+    @classmethod
+    def _check_options(cls, options: dict[str, Any]):
+        for k, v in options.items():
+            if not isinstance(v, (str, int, float, bool)):
+                raise ValueError(
+                    f"HiGHS option '{k}' has value {v!r}; expected a single number, text or true/false"
+                )
+        return options
+
+
+class Scenario(_Section):
+    """A validated scenario. Sections are attributes: `sc.targets.export_share`, `sc.time.weeks`, ...
+
+    `inputs_dir` and `output_dir` are absolute; `cost_year` is always set (defaults to `year`).
+    `source_file` is the requested file, `source_files` the extends chain (requested file first).
+    """
+
+    name: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+    description: str = ""
+    inputs_dir: Path
+    output_dir: Path
+    year: Year = 2050
+    cost_year: Year | None = None
+    demand: Demand = Field(default_factory=Demand)
+    targets: Targets = Field(default_factory=Targets)
+    prices: Prices = Field(default_factory=Prices)
+    technologies: Technologies = Field(default_factory=Technologies)
+    links: Links = Field(default_factory=Links)
+    time: Time = Field(default_factory=Time)
+    weather: Weather = Field(default_factory=Weather)
+    solver: Solver = Field(default_factory=Solver)
+
+    _source_files: tuple[Path, ...] = PrivateAttr(default=())
+    _origin: dict = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, __context: Any) -> None:
+        if self.cost_year is None:
+            object.__setattr__(self, "cost_year", self.year)
+
+    @property
+    def source_file(self) -> Path | None:
+        return self._source_files[0] if self._source_files else None
+
+    @property
+    def source_files(self) -> list[Path]:
+        return list(self._source_files)
+
+    @property
+    def run_dir(self) -> Path:
+        """Where a run writes: <output_dir>/<name>."""
+        return self.output_dir / self.name
+
+    def origin(self, *key: str | int) -> Path | None:
+        """File that set `key` (e.g. origin('time', 'weeks')), following extends; None if a default."""
+        return _lookup_origin(self._origin, key)
+
+    def resolved_dict(self) -> dict:
+        """The fully merged and defaulted scenario as plain JSON-able data (paths as strings)."""
+        return self.model_dump(mode="json")
+
+
+# --------------------------------------------------------------------------------------------------
+# YAML loading
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that rejects duplicate keys (PyYAML silently keeps the last one)."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    loader.flatten_mapping(node)
+    seen = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}' (first at line {seen[key] + 1})", key_node.start_mark
+            )
+        seen[key] = key_node.start_mark.line
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _display(path: Path | str) -> str:
+    """A path as the user would like to read it: relative to the working directory when inside it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(p)
+
+
+def _read_yaml(path: Path) -> dict:
+    shown = _display(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(shown, None, "scenario file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(shown, None, "is a folder; expected a scenario YAML file") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(shown, None, f"not UTF-8 text ({e.reason} at byte {e.start})") from None
+    except OSError as e:
+        raise ConfigError(shown, None, f"cannot read: {e.strerror}") from None
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (SafeLoader subclass)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+        problem = " ".join(str(getattr(e, "problem", None) or e).split())
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        raise ConfigError(shown, None, f"YAML syntax error at {where}{problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(shown, None, f"expected a mapping of 'key: value' lines at the top level, got a {type(data).__name__}")
+    for k in data:
+        if not isinstance(k, str):
+            raise ConfigError(shown, str(k), f"key {k!r} is not text; expected a name such as 'year'")
+    return data
+
+
+def _deep_merge(base: dict, override: dict) -> dict:
+    """Dicts merged recursively; anything else (lists, scalars, None) in `override` replaces."""
+    out = dict(base)
+    for k, v in override.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _deep_merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _origins(data: Any, file: Path, prefix: tuple = ()) -> dict:
+    """Map every key path in `data` to `file` (lists are leaves)."""
+    out = {prefix: file} if prefix else {}
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out.update(_origins(v, file, prefix + (k,)))
+    return out
+
+
+def _lookup_origin(origin: dict, key: tuple) -> Path | None:
+    key = tuple(key)
+    while key:
+        if key in origin:
+            return origin[key]
+        key = key[:-1]
+    return None
+
+
+def _resolve_paths(data: dict, file: Path) -> dict:
+    data = dict(data)
+    for key in ("inputs_dir", "output_dir"):
+        v = data.get(key)
+        if isinstance(v, str) and v.strip():
+            p = Path(os.path.expanduser(v.strip()))
+            data[key] = str((file.parent / p).resolve() if not p.is_absolute() else p)
+    return data
+
+
+def _load_chain(path: Path, chain: tuple[Path, ...]) -> tuple[dict, dict, tuple[Path, ...]]:
+    """Load `path` and its parents; returns (merged data, origins, files top-first)."""
+    data = _read_yaml(path)
+    data = _resolve_paths(data, path)
+    parent_ref = data.pop("extends", None)
+    if parent_ref is None:
+        return data, _origins(data, path), (path,)
+    if not isinstance(parent_ref, str) or not parent_ref.strip():
+        raise ConfigError(_display(path), "extends", f"got {parent_ref!r}; expected the path of one scenario file, e.g. base.yaml")
+    parent = (path.parent / os.path.expanduser(parent_ref.strip())).resolve()
+    if parent in chain or parent == path:
+        files = (*chain, path)
+        loop = " -> ".join(os.path.relpath(p, path.parent) for p in (*files[files.index(parent):], parent))
+        raise ConfigError(_display(path), "extends", f"cycle in extends chain: {loop}")
+    if not parent.is_file():
+        raise ConfigError(
+            _display(path), "extends",
+            f"'{parent_ref}' not found (looked for {_display(parent)}); expected an existing scenario file",
+        )
+    pdata, porigin, pfiles = _load_chain(parent, (*chain, path))
+    pdata.pop("name", None)  # never inherit the name: each scenario writes its own output folder
+    porigin = {k: v for k, v in porigin.items() if k[0] != "name"}
+    origin = {**porigin, **_origins(data, path)}
+    return _deep_merge(pdata, data), origin, (path, *pfiles)
+
+
+# --------------------------------------------------------------------------------------------------
+# pydantic errors -> one line
+
+_EXPECTED = {
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "finite_number": "a finite number",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "list_type": "a list, e.g. [a, b]",
+    "dict_type": "a mapping of 'key: value'",
+    "model_type": "a mapping of 'key: value'",
+    "model_attributes_type": "a mapping of 'key: value'",
+    "path_type": "a folder path",
+    "none_required": "null",
+}
+
+
+def _fmt_key(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _fmt_value(v: Any) -> str:
+    s = repr(v)
+    return s if len(s) <= 80 else s[:77] + "..."
+
+
+def _allowed_keys(loc: tuple) -> list[str] | None:
+    """Field names of the model at `loc` (None if `loc` is not a model)."""
+    model: Any = Scenario
+    for part in loc:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        ann = field.annotation if field is not None else None
+        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
+            return None
+        model = ann
+    keys = list(model.model_fields)
+    if model is Scenario:
+        keys.append("extends")
+    return keys
+
+
+def _describe(err: dict) -> str:
+    typ, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
+    loc = tuple(err["loc"])
+    if typ == "extra_forbidden":
+        key = str(loc[-1])
+        allowed = _allowed_keys(loc[:-1]) or []
+        hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        msg = f"unknown key '{key}'"
+        if hint:
+            msg += f"; did you mean '{hint[0]}'?"
+        return msg + f" (allowed: {', '.join(allowed)})"
+    if typ == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    if typ == "missing":
+        return "required key is missing"
+    if typ == "literal_error":
+        expected = f"one of {ctx.get('expected')}"
+    elif typ in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        op = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}[typ]
+        bound = next(iter(ctx.values()))
+        expected = f"a number {op} {bound}"
+    elif typ == "string_pattern_mismatch":
+        expected = "letters, digits, '_', '-' or '.' (usable as a folder name)"
+    elif typ in ("string_too_short", "too_short"):
+        expected = "a non-empty value"
+    elif typ in ("string_too_long",):
+        expected = f"at most {ctx.get('max_length')} characters"
+    else:
+        expected = _EXPECTED.get(typ)
+    if expected is None:
+        return f"{err['msg']} (got {_fmt_value(value)})"
+    return f"got {_fmt_value(value)}; expected {expected}"
+
+
+def _config_error(e: ValidationError, origin: dict, default_file: Path) -> ConfigError:
+    errors = e.errors(include_url=False)
+    # parent-level errors first would hide the precise ones; pydantic already orders by field
+    err = errors[0]
+    loc = tuple(err["loc"])
+    file = _lookup_origin(origin, loc) or default_file
+    msg = _describe(err)
+    if len(errors) > 1:
+        msg += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+    return ConfigError(_display(file), _fmt_key(loc) or None, msg)
+
+
+# --------------------------------------------------------------------------------------------------
+# public API
+
+
+def load_scenario(path: str | os.PathLike) -> Scenario:
+    """Read, merge (extends), default and validate a scenario file. Raises ConfigError (one line)."""
+    path = Path(os.path.expanduser(str(path)))
+    if not path.exists():
+        raise ConfigError(_display(path), None, "scenario file not found")
+    path = path.resolve()
+    data, origin, files = _load_chain(path, ())
+    data.setdefault("name", path.stem)
+    data.setdefault("inputs_dir", str((path.parent / "../inputs").resolve()))
+    data.setdefault("output_dir", str((path.parent / "../outputs").resolve()))
+    try:
+        sc = Scenario.model_validate(data)
+    except ValidationError as e:
+        raise _config_error(e, origin, path) from None
+    sc._source_files = files
+    sc._origin = origin
+    return sc
+
+
+def _did_you_mean(name: str, known: set[str]) -> str:
+    hint = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)
+    return f"; did you mean '{hint[0]}'?" if hint else ""
+
+
+def validate_names(scenario: Scenario, regions: set[str], technologies: set[str], links: set[str]) -> None:
+    """Check that names used in the scenario exist in the input tables. Raises ConfigError."""
+    checks: list[tuple[tuple, list[str], set[str], str]] = [
+        (("technologies", "exclude"), scenario.technologies.exclude, technologies, "technology"),
+        (("technologies", "no_expansion"), scenario.technologies.no_expansion, technologies, "technology"),
+        (("technologies", "capex_factor"), list(scenario.technologies.capex_factor), technologies, "technology"),
+        (("technologies", "potential_factor"), list(scenario.technologies.potential_factor), technologies, "technology"),
+        (("links", "no_expansion"), scenario.links.no_expansion, links, "link"),
+        (("links", "max_new_mw"), list(scenario.links.max_new_mw), links, "link"),
+        (("links", "capex_factor"), list(scenario.links.capex_factor), links, "link"),
+        (("demand", "region_factors"), list(scenario.demand.region_factors), regions, "region"),
+    ]
+    for loc, names, known, what in checks:
+        is_list = loc[-1] in ("exclude", "no_expansion")
+        for i, name in enumerate(names):
+            if name in known:
+                continue
+            key_loc = loc + ((i,) if is_list else (name,))
+            file = scenario.origin(*key_loc) or scenario.source_file or "<scenario>"
+            raise ConfigError(
+                _display(file), _fmt_key(key_loc),
+                f"unknown {what} '{name}'{_did_you_mean(name, known)} (known: {', '.join(sorted(known))})",
+            )
