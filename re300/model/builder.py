@@ -56,6 +56,10 @@ class BuildContext:
     def region_index(self, regions) -> np.ndarray:
         return np.array([self.region_pos[r] for r in regions], dtype=np.int64)
 
+    def add_constant_cost(self, value_bn_krw: float):
+        """A cost no decision changes (fixed O&M of existing assets) [bn KRW/yr]: part of the objective's value."""
+        self.lm.objective_constant += float(value_bn_krw)
+
     def add_to_balance(self, region_idx, coefs, variables):
         """Add `coefs * variables` (GW) to the power balance of the given regions; shapes broadcast over (., time)."""
         t = np.arange(self.T)

@@ -50,6 +50,7 @@ def add(ctx) -> None:
     # Costs [bn KRW/yr]: annualised capex + fixed O&M on new capacity; variable cost and carbon on energy.
     capex = gens["capex_annual_krw_per_mw"].to_numpy(float) + gens["fom_krw_per_mw"].to_numpy(float)
     ctx.add_cost(capex[expandable] * U.COST_PER_POWER, new)
+    ctx.add_constant_cost(float(existing @ gens["fom_krw_per_mw"].to_numpy(float)) * U.COST_PER_POWER)
     marginal = gens["vom_krw_per_mwh"].to_numpy(float) + data.carbon_price_krw_per_t * gens["emission_t_per_mwh"].to_numpy(float)
     ctx.add_cost(marginal[:, None] * w * U.COST_PER_ENERGY, dispatch)  # GW x h = GWh
     ctx.meta["generators"] = {"expandable": expandable, "labels": labels}

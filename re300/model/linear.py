@@ -47,6 +47,7 @@ class LinearModel:
         self.variables: dict[str, Family] = {}
         self.constraints: dict[str, Family] = {}
         self.objective_terms: list[tuple[np.ndarray, np.ndarray]] = []
+        self.objective_constant = 0.0  # costs that no decision changes (e.g. fixed O&M of existing assets)
 
     # -- variables --------------------------------------------------------------------------
     def add_variables(self, name, dims, coords, lb=0.0, ub=None, unit="", doc="") -> np.ndarray:
@@ -83,7 +84,7 @@ class LinearModel:
     def build_objective(self) -> None:
         coefs = np.concatenate([c for c, _ in self.objective_terms]) if self.objective_terms else np.zeros(0)
         vars_ = np.concatenate([v for _, v in self.objective_terms]) if self.objective_terms else np.zeros(0, object)
-        expr = LinearExpression(_monomials(coefs, vars_))
+        expr = LinearExpression([float(self.objective_constant)] + _monomials(coefs, vars_))
         self.model.total_cost = pyo.Objective(expr=expr, sense=pyo.minimize)
 
 

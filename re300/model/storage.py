@@ -73,6 +73,10 @@ def add(ctx) -> None:
     # Fixed-duration storage pays for its energy through its power variable.
     ctx.add_cost((cost_p[p_exp] + np.where(fixed[p_exp], duration[p_exp] * cost_e[p_exp], 0.0)) * U.COST_PER_POWER, power_new)
     ctx.add_cost(cost_e[e_exp] * U.COST_PER_ENERGY, energy_new)
+    ctx.add_constant_cost(
+        float(p_exist @ st["fom_krw_per_mw"].to_numpy(float)) * U.COST_PER_POWER
+        + float(e_exist @ st["fom_krw_per_mwh"].to_numpy(float)) * U.COST_PER_ENERGY
+    )
     ctx.add_cost(st["vom_krw_per_mwh"].to_numpy(float)[:, None] * w * U.COST_PER_ENERGY, discharge)
     ctx.meta["storage"] = {"power_expandable": p_exp, "energy_expandable": e_exp, "labels": labels}
 

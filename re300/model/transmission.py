@@ -57,6 +57,7 @@ def add(ctx) -> None:
 
     cost = links["capex_annual_krw_per_mw"].to_numpy(float) + links["fom_krw_per_mw"].to_numpy(float)
     ctx.add_cost(cost[expandable] * U.COST_PER_POWER, new)
+    ctx.add_constant_cost(float(exist @ links["fom_krw_per_mw"].to_numpy(float)) * U.COST_PER_POWER)
     ctx.meta["links"] = {"expandable": expandable, "backward": back, "labels": labels}
 
 

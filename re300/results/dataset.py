@@ -145,7 +145,11 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
         ds[f"{name}_mwh"] = xr.DataArray(val, attrs={"units": "MWh", "description": f"{name.replace('_', ' ')} (priced slack)"})
 
     ds["weight_h"] = _da(w, ("time",), coords, "h", "hours of the year each snapshot stands for")
-    ds = ds.merge(cost_table(data, meta, sol, gen_new, gen_total, dispatch, p_new, e_new, discharge, l_new, unserved).to_xarray().rename({"index": "cost_item"}))
+    costs = cost_table(data, meta, sol, gen_new, gen_total, dispatch, p_new, e_new, discharge, l_new, unserved)
+    ds = ds.merge(costs.to_xarray().rename({"index": "cost_item"}))
+    ds["cost_krw_per_yr"].attrs = {"units": "KRW/yr", "description": "annual cost item (asset, region, component)"}
+    for col in ("cost_asset_kind", "cost_asset", "cost_region", "cost_component"):
+        ds[col].attrs = {"units": "1", "description": col.replace("cost_", "") + " of each cost item"}
     ds = _add_inputs(ds, data, techs, coords)
     ds.attrs.update(
         {

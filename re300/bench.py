@@ -1,0 +1,111 @@
+"""`make bench`: time each phase and the peak memory of scenario runs; write outputs/bench/bench.json and bench.md.
+
+Each case runs in a fresh process (so peak RSS is that run's own) with outputs under outputs/bench/runs/.
+Cases: `quick` (2 weeks), the flagship `re300_2050` (its default reduced horizon), and the flagship on the full
+year (8,760 h) with a HiGHS time limit, since a full-year solve is the frontier (see README, Speed).
+
+    python -m re300.bench [--cases quick,re300_2050,re300_2050_full] [--full-time-limit 1200]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "outputs" / "bench"
+
+CHILD = r"""
+import json, resource, sys, time
+t0 = time.perf_counter()
+from re300.run import run_scenario
+out = run_scenario(sys.argv[1], output_dir=sys.argv[2], echo=True)
+m = json.load(open(out / "manifest.json"))
+m["_wall_s"] = time.perf_counter() - t0
+m["_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+json.dump({k: m[k] for k in ("timings_s", "solver", "summary", "_wall_s", "_peak_rss_mb")}, open(sys.argv[3], "w"))
+"""
+
+
+def _case_file(name: str, tmpdir: Path, full_time_limit: float) -> Path:
+    if name == "re300_2050_full":
+        path = tmpdir / "re300_2050_full.yaml"
+        path.write_text(yaml.safe_dump({
+            "extends": str(REPO / "models" / "re300_2050.yaml"),
+            "name": "re300_2050_full",
+            "inputs_dir": str(REPO / "inputs"),
+            "time": {"mode": "full", "weights": None},
+            "solver": {"time_limit_s": full_time_limit},
+        }))
+        return path
+    return REPO / "models" / f"{name}.yaml"
+
+
+def run_case(name: str, tmpdir: Path, full_time_limit: float) -> dict:
+    result_file = tmpdir / f"{name}.json"
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(_case_file(name, tmpdir, full_time_limit)), str(OUT / "runs"), str(result_file)],
+        cwd=REPO, capture_output=True, text=True,
+    )
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0 or not result_file.exists():
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+        return {"case": name, "ok": False, "wall_s": wall, "error": " | ".join(tail)}
+    r = json.loads(result_file.read_text())
+    t, s = r["timings_s"], r["solver"]
+    build_handover = t.get("build", 0) + s["timings_s"]["compile_s"] + s["timings_s"]["pass_s"]
+    return {
+        "case": name, "ok": True, "wall_s": round(wall, 2), "process_s": round(r["_wall_s"], 2),
+        "peak_rss_mb": round(r["_peak_rss_mb"], 1),
+        "phases_s": {k: round(v, 2) for k, v in t.items()},
+        "compile_s": round(s["timings_s"]["compile_s"], 2), "highs_s": round(s["timings_s"]["highs_s"], 2),
+        "build_plus_handover_share_of_highs": round(build_handover / max(s["timings_s"]["highs_s"], 1e-9), 3),
+        "rows": s["rows"], "columns": s["columns"], "nonzeros": s["nonzeros"], "status": s["status"],
+        "objective_bn_krw_per_yr": s["objective_bn_krw_per_yr"], "method": s["options"].get("solver"),
+        "ipm_iterations": s["ipm_iterations"], "simplex_iterations": s["simplex_iterations"],
+    }
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--cases", default="quick,re300_2050,re300_2050_full")
+    ap.add_argument("--full-time-limit", type=float, default=1200.0, help="HiGHS time limit for the full-year case [s]")
+    args = ap.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    results = []
+    with tempfile.TemporaryDirectory() as td:
+        for name in args.cases.split(","):
+            print(f"[bench] {name} ...", flush=True)
+            r = run_case(name.strip(), Path(td), args.full_time_limit)
+            print(f"[bench] {name}: {json.dumps(r)}", flush=True)
+            results.append(r)
+    machine = {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+               "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9, 1)}
+    (OUT / "bench.json").write_text(json.dumps({"machine": machine, "results": results}, indent=2))
+    lines = ["| case | status | rows x cols | build s | compile s | HiGHS s | write s | total s | peak RSS MB | objective bn KRW/yr |",
+             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        if not r["ok"]:
+            lines.append(f"| {r['case']} | failed: {r['error']} | | | | | | {r['wall_s']:.1f} | | |")
+            continue
+        p = r["phases_s"]
+        lines.append(f"| {r['case']} | {r['status']} | {r['rows']:,} x {r['columns']:,} | {p.get('build', 0):.2f} | {r['compile_s']:.2f} | "
+                     f"{r['highs_s']:.2f} | {p.get('write', 0):.2f} | {p.get('total', 0):.1f} | {r['peak_rss_mb']:.0f} | {r['objective_bn_krw_per_yr']:,.2f} |")
+    md = f"Machine: {machine}\n\n" + "\n".join(lines) + "\n"
+    (OUT / "bench.md").write_text(md)
+    print(md)
+    return 0 if all(r["ok"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
