@@ -76,7 +76,7 @@ def _shape_parameters(tables: InputTables, sector: str) -> tuple[np.ndarray, np.
 
 def day_off(time: pd.DatetimeIndex, holidays: bool | Iterable[dt.date] = True) -> np.ndarray:
     """Boolean per hour: Saturday, Sunday or a public holiday."""
-    off = np.asarray(time.dayofweek >= 5)
+    off = np.asarray(time.day_of_week >= 5)
     if holidays is True:
         hol = korean_public_holidays(sorted(set(time.year)))
     elif holidays is False or holidays is None:
