@@ -82,6 +82,18 @@ def test_interpolation_between_year_rows_by_hand(tables):
     assert tables.technology_parameters(2050).loc["pumped_hydro", "lifetime"] == 80
 
 
+def test_technology_parameter_sources(tables):
+    src = tables.technology_parameter_sources(2040).set_index(["technology", "parameter"])
+    wide = tables.technology_parameters(2040)
+    for (tech, param), row in src.iterrows():
+        assert row["value"] == pytest.approx(wide.loc[tech, param], rel=1e-12)
+    cap = src.loc[("utility_pv", "capex")]
+    assert cap["status"] == "estimate" and "linear interpolation to 2040 between 2030" in cap["source"]
+    assert src.loc[("battery", "efficiency_charge"), "status"] == "found"
+    assert "clamped to the 2050 row" in tables.technology_parameter_sources(2060).set_index(
+        ["technology", "parameter"]).loc[("utility_pv", "capex"), "source"]
+
+
 def test_technology_parameters_frame(tables):
     p = tables.technology_parameters(2050)
     assert list(p.columns) == list(TECHNOLOGY_PARAMETER_UNITS)
@@ -299,6 +311,15 @@ def test_potential_below_existing(tmp_path):
                    "value", "100")
     msg = load_error(d)
     assert f"capacities.csv, row {line}, column 'value': jeonnam utility_pv: potential below existing (got 100.0; expected >= existing (4320))" in msg
+
+
+def test_storage_energy_must_match_fixed_duration(tmp_path):
+    d = copy_inputs(tmp_path)
+    line = corrupt(d, "capacities.csv", {"region": "jeonbuk", "technology": "pumped_hydro", "parameter": "existing_energy"},
+                   "value", "3000")
+    msg = load_error(d)
+    assert (f"capacities.csv, row {line}, column 'value': jeonbuk pumped_hydro: existing_energy does not equal "
+            "existing x fixed_duration (got 3000.0; expected 600 MW x 7 h = 4200 MWh)") in msg
 
 
 def test_missing_file(tmp_path):

@@ -351,6 +351,36 @@ class InputTables:
         out.attrs["year"] = int(year)
         return out
 
+    def technology_parameter_sources(self, year: int) -> pd.DataFrame:
+        """The provenance of `technology_parameters(year)`: one row per (technology, parameter) with value,
+        unit, status and source. An interpolated value cites both year rows and is an `estimate`."""
+        tp = self.raw["technology_parameters.csv"]
+        out = []
+        for (tech, param), grp in tp.groupby(["technology", "parameter"], sort=False):
+            g = grp.sort_values("year")
+            if g["year"].isna().all() or len(g) == 1:
+                row = g.iloc[0]
+                out.append((tech, param, float(row["value"]), row["unit"], row["status"], row["source"]))
+                continue
+            years = g["year"].to_numpy(float)
+            value = float(np.interp(float(year), years, g["value"].to_numpy(float)))
+            exact = g[g["year"] == year]
+            if not exact.empty:
+                row = exact.iloc[0]
+                out.append((tech, param, value, row["unit"], row["status"], row["source"]))
+            elif year <= years[0] or year >= years[-1]:
+                row = g.iloc[0] if year <= years[0] else g.iloc[-1]
+                out.append((tech, param, value, row["unit"], row["status"],
+                            f"clamped to the {int(row['year'])} row: {row['source']}"))
+            else:
+                lo = g[g["year"] < year].iloc[-1]
+                hi = g[g["year"] > year].iloc[0]
+                out.append((tech, param, value, lo["unit"], "estimate",
+                            f"linear interpolation to {year} between {int(lo['year'])} ({lo['value']:.6g}) and "
+                            f"{int(hi['year'])} ({hi['value']:.6g}); {int(lo['year'])}: {lo['source']} | "
+                            f"{int(hi['year'])}: {hi['source']}"))
+        return pd.DataFrame(out, columns=["technology", "parameter", "value", "unit", "status", "source"])
+
     def capacities(self) -> pd.DataFrame:
         """Index (region, technology), columns existing, potential [MW], existing_energy, potential_energy [MWh]."""
         cap = self.raw["capacities.csv"]
@@ -543,6 +573,19 @@ def load_tables(inputs_dir: Path) -> InputTables:
             if ex in vals and pot in vals and vals[pot] < vals[ex]:
                 raise InputError(path, f"{reg} {tech}: potential below existing", row=int(lines[pot]),
                                  column="value", value=vals[pot], expected=f">= existing ({vals[ex]:g})")
+
+    tp = f["technology_parameters.csv"]
+    durations = tp[(tp["parameter"] == "fixed_duration") & tp["year"].isna()].set_index("technology")["value"]
+    for (reg, tech), grp in df.groupby(["region", "technology"], sort=False):
+        if tech not in durations.index:
+            continue
+        vals = dict(zip(grp["parameter"], grp["value"]))
+        lines = dict(zip(grp["parameter"], grp[LINE]))
+        for pw, en in (("existing", "existing_energy"), ("potential", "potential_energy")):
+            if pw in vals and en in vals and not math.isclose(vals[en], vals[pw] * durations[tech], rel_tol=1e-6, abs_tol=1e-6):
+                raise InputError(path, f"{reg} {tech}: {en} does not equal {pw} x fixed_duration", row=int(lines[en]),
+                                 column="value", value=vals[en],
+                                 expected=f"{vals[pw]:g} MW x {durations[tech]:g} h = {vals[pw] * durations[tech]:g} MWh")
 
     # link parameters ----------------------------------------------------------------------------
     path, df = p["link_parameters.csv"], f["link_parameters.csv"]
