@@ -114,7 +114,7 @@ def _read_cache(path: Path, key: str, pairs) -> pd.DataFrame | None:
     cf = ds["capacity_factor"]
     cols = pd.MultiIndex.from_arrays([cf["technology"].values.astype(str), cf["region"].values.astype(str)],
                                      names=["technology", "region"])
-    df = pd.DataFrame(cf.values.astype("float64"), index=pd.DatetimeIndex(cf["time"].values, name="time"),
+    df = pd.DataFrame(cf.values.astype("float64"), index=pd.DatetimeIndex(cf["time"].values.astype("datetime64[ns]"), name="time"),
                       columns=cols)
     return df[pd.MultiIndex.from_tuples(pairs, names=["technology", "region"])]
 

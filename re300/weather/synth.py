@@ -46,8 +46,7 @@ def hourly_index(year: int) -> pd.DatetimeIndex:
     """8760 tz-naive hour-beginning KST labels of ``year`` (29 February dropped)."""
     idx = pd.date_range(f"{year}-01-01 00:00", f"{year}-12-31 23:00", freq="h")
     idx = idx[~((idx.month == 2) & (idx.day == 29))]
-    idx.name = "time"
-    return idx
+    return pd.DatetimeIndex(idx.to_numpy().astype("datetime64[ns]"), name="time")
 
 
 def _rng(seed: int, year: int, tag: str) -> np.random.Generator:
@@ -120,7 +119,7 @@ def solar_geometry(index: pd.DatetimeIndex, sites: list[Site]) -> SolarGeometry:
     ghi_cs = np.nan_to_num(np.clip(ghi_cs, 0, None))
     dni_cs = np.nan_to_num(np.clip(dni_cs, 0, None))
     g0h = dni_extra[:, None] * np.clip(np.cos(np.radians(zen)), 0, None)
-    return SolarGeometry(zen, app, azi, dni_extra, ghi_cs, dni_cs, g0h, index.dayofyear.to_numpy())
+    return SolarGeometry(zen, app, azi, dni_extra, ghi_cs, dni_cs, g0h, index.day_of_year.to_numpy())
 
 
 def _month_of_day(index: pd.DatetimeIndex) -> np.ndarray:
@@ -164,10 +163,9 @@ def _clearness(tables: WeatherTables, sites: list[Site], geo: SolarGeometry, ind
     chol = _cholesky(sites, w["clearness_corr_length"], w["clearness_nugget"])
     z = correlated_ar1(_rng(seed, year, "clearness-daily"), DAYS, chol, w["clearness_daily_ar1"])
     u = np.clip(special.ndtr(z), 1e-6, 1 - 1e-6)
-    e_h = np.empty((HOURS, n))
-    for j, s in enumerate(sites):  # hourly variability: local, independent between sites
-        e_h[:, j] = _ar1_filter(_rng(seed, year, f"clearness-hourly:{s.site}").standard_normal((HOURS, 1)),
-                                w["clearness_hourly_ar1"])[:, 0]
+    # hourly variability: mostly local (short correlation length), persistent over a few hours
+    chol_h = _cholesky(sites, w["clearness_hourly_corr_length"], w["clearness_hourly_nugget"])
+    e_h = correlated_ar1(_rng(seed, year, "clearness-hourly"), HOURS, chol_h, w["clearness_hourly_ar1"])
 
     cmax, nu = w["clearness_daily_max"], w["clearness_concentration"]
     sig0, hmax = w["clearness_hourly_sigma"], w["clearness_hourly_max"]
@@ -206,9 +204,9 @@ def _decompose(ghi: np.ndarray, geo: SolarGeometry) -> tuple[np.ndarray, np.ndar
 # ---------------------------------------------------------------------------------------------- temperature
 def _daily_normals(index: pd.DatetimeIndex, normals: np.ndarray) -> np.ndarray:
     days = index[::24]
-    doy = days.dayofyear.to_numpy().astype(float)
+    doy = days.day_of_year.to_numpy().astype(float)
     months = days.month.to_numpy() - 1
-    mid = np.array([days[months == m].dayofyear.to_numpy().mean() for m in range(12)])
+    mid = np.array([days[months == m].day_of_year.to_numpy().mean() for m in range(12)])
     xp = np.concatenate([mid - 365, mid, mid + 365])
     t = np.interp(doy, xp, np.tile(normals, 3))
     for _ in range(3):   # restore the monthly means exactly (smooth curve, then small monthly shifts)
@@ -245,7 +243,7 @@ def _wind(tables, sites, index, seed, year):
     w = tables.weather
     chol = _cholesky(sites, w["wind_corr_length"], w["wind_nugget"])
     g = correlated_ar1(_rng(seed, year, "wind"), HOURS, chol, w["wind_hourly_ar1"])
-    doy = index.dayofyear.to_numpy().astype(float)
+    doy = index.day_of_year.to_numpy().astype(float)
     hour = index.hour.to_numpy() + 0.5
     a_s = w["wind_seasonal_amplitude"]
     seasonal = a_s * np.cos(2 * np.pi * (doy - w["wind_seasonal_peak_day"]) / 365.0)

@@ -79,6 +79,8 @@ WEATHER_PARAMETERS = {
     "clearness_hourly_ar1": ("1", 0.0, 0.99),
     "clearness_hourly_sigma": ("1", 0.0, 2.0),
     "clearness_hourly_max": ("1", 0.5, 1.5),
+    "clearness_hourly_corr_length": ("km", 1.0, 10000.0),
+    "clearness_hourly_nugget": ("1", 0.0, 1.0),
     "calibration_iterations": ("1", 0.0, 50.0),
     "temp_anomaly_sd": ("degC", 0.0, 10.0),
     "temp_anomaly_ar1": ("1", 0.0, 0.99),
