@@ -1,7 +1,7 @@
 # re300 — everyday commands. Needs only GNU make and python3 >= 3.10; the first target run creates .venv.
 #   make solve                      solve models/re300_2050.yaml
 #   make solve SCENARIO=quick       solve models/quick.yaml
-#   make test | bench | profiles | memo | clean | help
+#   make test | bench | clean | help
 
 PYTHON   ?= python3
 VENV      = .venv
@@ -10,7 +10,7 @@ BIN       = $(VENV)/bin
 STAMP     = $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install solve test bench profiles memo clean
+.PHONY: help install solve test bench clean
 
 help:  ## list the targets
 	@echo "re300 make targets (SCENARIO=$(SCENARIO), PYTHON=$(PYTHON)):"
@@ -32,14 +32,8 @@ solve: $(STAMP)  ## solve models/$(SCENARIO).yaml, outputs in outputs/<name>/
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)  ## time the pipeline phases
+bench: $(STAMP)  ## time each phase and peak memory (quick, flagship, full year): outputs/bench/
 	$(BIN)/python -m re300.bench
-
-profiles: $(STAMP)  ## report on the weather / capacity-factor profiles
-	$(BIN)/re300 profiles --report
-
-memo: $(STAMP)  ## write the memo and figures from outputs/$(SCENARIO)/
-	$(BIN)/python -m re300.report outputs/$(SCENARIO)
 
 clean:  ## delete run outputs (keeps outputs/.gitkeep and outputs/.cache)
 	test ! -d outputs || find outputs -mindepth 1 -maxdepth 1 ! -name .gitkeep ! -name .cache -exec rm -rf {} +

@@ -25,7 +25,7 @@ def test_show_quick(repo_root):
     import yaml
 
     data = yaml.safe_load(r.stdout)
-    assert data["name"] == "quick" and data["demand"]["growth_factor"] == 1.25
+    assert data["name"] == "quick" and data["demand"]["growth_factor"] == 1.0
 
 
 @pytest.mark.parametrize(

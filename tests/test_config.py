@@ -41,7 +41,7 @@ def test_shipped_models_load(models_dir, stem):
 def test_flagship_settings(models_dir):
     sc = load_scenario(models_dir / "re300_2050.yaml")
     assert sc.year == 2050
-    assert sc.demand.growth_factor == 1.25
+    assert sc.demand.growth_factor == 1.0
     assert (sc.targets.renewable_share, sc.targets.export_share) == (3.0, 2.0)
     assert sc.time.mode == "weeks" and len(sc.time.weeks) == 6
     assert sc.time.weights is not None and len(sc.time.weights) == 6
@@ -56,7 +56,10 @@ def test_variants(models_dir):
 
     no_hvdc = load_scenario(models_dir / "no_hvdc.yaml")
     assert no_hvdc.links.no_expansion == ["jeonnam_capital", "jeonbuk_capital"]
-    assert no_hvdc.demand.growth_factor == 1.25  # inherited from re300_2050
+    assert no_hvdc.demand.growth_factor == 1.0  # inherited from re300_2050
+
+    growth = load_scenario(models_dir / "re300_2050_growth.yaml")
+    assert growth.demand.growth_factor == 1.25 and growth.targets.renewable_share == 3.0
 
     quick = load_scenario(models_dir / "quick.yaml")
     assert quick.time.weeks == [2, 28] and quick.time.weights is None
