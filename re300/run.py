@@ -58,8 +58,8 @@ class _Phase:
         return False
 
 
-def assemble_model_data(sc, tables, cf: pd.DataFrame, demand_full: pd.DataFrame) -> ModelData:
-    """Combine scenario, validated tables, hourly capacity factors and hourly demand (full year) into ModelData.
+def assemble_model_data(sc, tables, snap) -> ModelData:
+    """Combine scenario, validated tables and the snapshots (capacity factors and demand) into ModelData.
 
     Costs are annualised here: capex_annual = capex × CRF(discount rate, lifetime) × scenario capex factor.
     """
@@ -69,8 +69,8 @@ def assemble_model_data(sc, tables, cf: pd.DataFrame, demand_full: pd.DataFrame)
     caps = tables.capacities()
     families = tables.technologies["family"]
     renewable_flag = tables.technologies["renewable"]
-    hours = sc.time.hours_of_year()
-    T = len(hours)
+    cf = snap.cf
+    T = len(snap.time)
 
     gens, gen_cf, stores = [], [], []
     for (region, tech), row in caps.iterrows():
@@ -100,7 +100,7 @@ def assemble_model_data(sc, tables, cf: pd.DataFrame, demand_full: pd.DataFrame)
                 if (tech, region) not in cf.columns:
                     raise InputError(inputs / "profile_sites.csv", f"no capacity-factor profile for ({tech}, {region})",
                                      expected="a row mapping this technology and region to a weather site")
-                gen_cf.append(cf[(tech, region)].to_numpy(float)[hours])
+                gen_cf.append(cf[(tech, region)].to_numpy(float))
             else:
                 gen_cf.append(np.ones(T))
         elif family == "storage":
@@ -121,6 +121,7 @@ def assemble_model_data(sc, tables, cf: pd.DataFrame, demand_full: pd.DataFrame)
                 efficiency_charge=p["efficiency_charge"], efficiency_discharge=p["efficiency_discharge"],
                 standing_loss_per_h=np.nan_to_num(p.get("standing_loss", 0.0)),
                 fixed_duration_h=duration if np.isfinite(duration) and duration > 0 else np.nan,
+                inter_period=tech not in sc.time.intra_period_storage,
             ))
         else:
             raise InputError(inputs / "technologies.csv", f"technology {tech!r} has an unknown family", column="family",
@@ -145,8 +146,8 @@ def assemble_model_data(sc, tables, cf: pd.DataFrame, demand_full: pd.DataFrame)
     regions = list(tables.regions.index)
     kinds = {r: str(k) for r, k in tables.regions["kind"].items()}
     demand = pd.DataFrame(0.0, index=range(T), columns=regions)
-    for r in demand_full.columns:
-        demand[r] = demand_full[r].to_numpy(float)[hours]
+    for r in snap.demand.columns:
+        demand[r] = snap.demand[r].to_numpy(float)
     t = sc.targets
     penalty = t.shortfall_penalty_krw_per_mwh if t.allow_shortfall else None
     prices = sc.prices
@@ -154,10 +155,11 @@ def assemble_model_data(sc, tables, cf: pd.DataFrame, demand_full: pd.DataFrame)
     return ModelData(
         regions=regions,
         region_kind=kinds,
-        time=pd.DatetimeIndex(cf.index[hours]),
-        weight_h=sc.time.hour_weights(),
-        duration_h=np.ones(T),
-        block=sc.time.blocks(),
+        time=snap.time,
+        weight_h=snap.weight_h,
+        duration_h=snap.duration_h,
+        block=snap.block,
+        period_order=snap.period_order,
         demand_mw=demand,
         generators=gen_df,
         availability=np.clip(np.vstack(gen_cf), 0.0, 1.0) if gen_cf else np.zeros((0, T)),
@@ -179,6 +181,7 @@ def assemble_model_data(sc, tables, cf: pd.DataFrame, demand_full: pd.DataFrame)
 def prepare(sc, phases: Phases, cache_dir: Path | None = None):
     """Scenario → (tables, ModelData, input files read)."""
     from .inputs.demand import hourly_demand
+    from .inputs.snapshots import select_snapshots
     from .inputs.tables import load_tables
     from .weather import capacity_factors
     from .weather.tables import load_weather_tables
@@ -195,7 +198,9 @@ def prepare(sc, phases: Phases, cache_dir: Path | None = None):
                               cache_dir=cache_dir or REPO_ROOT / ".cache" / "profiles")
         factors = {r: sc.demand.factor(r) for r in tables.honam_regions}
         demand = hourly_demand(tables, cf.index, factors, base_year=sc.demand.base_year)
-        data = assemble_model_data(sc, tables, cf, demand)
+    with phases("snapshots"):
+        snap = select_snapshots(sc.time, cf, demand)
+        data = assemble_model_data(sc, tables, snap)
     files = list(tables.files().values()) + list(weather_files)
     return tables, data, files
 

@@ -15,12 +15,13 @@ def gen(technology, region, *, renewable=True, existing_mw=0.0, max_new_mw=0.0, 
 
 
 def store(technology, region, *, existing_mw=0.0, existing_mwh=0.0, max_new_mw=0.0, max_new_mwh=0.0, capex_mw=0.0,
-          capex_mwh=0.0, fom_mw=0.0, fom_mwh=0.0, vom=0.0, eta_c=1.0, eta_d=1.0, loss=0.0, duration=np.nan):
+          capex_mwh=0.0, fom_mw=0.0, fom_mwh=0.0, vom=0.0, eta_c=1.0, eta_d=1.0, loss=0.0, duration=np.nan,
+          inter_period=True):
     return dict(
         technology=technology, region=region, existing_mw=existing_mw, existing_mwh=existing_mwh, max_new_mw=max_new_mw,
         max_new_mwh=max_new_mwh, capex_annual_krw_per_mw=capex_mw, capex_annual_krw_per_mwh=capex_mwh,
         fom_krw_per_mw=fom_mw, fom_krw_per_mwh=fom_mwh, vom_krw_per_mwh=vom, efficiency_charge=eta_c,
-        efficiency_discharge=eta_d, standing_loss_per_h=loss, fixed_duration_h=duration,
+        efficiency_discharge=eta_d, standing_loss_per_h=loss, fixed_duration_h=duration, inter_period=inter_period,
     )
 
 
@@ -32,7 +33,7 @@ def link(name, a, b, *, bidirectional=True, existing_mw=0.0, max_new_mw=0.0, cap
 
 
 def model_data(regions, demand, generators, availability, storage=(), links=(), weights=None, block=None,
-               kinds=None, targets=None, voll=10_000_000.0, carbon=0.0):
+               kinds=None, targets=None, voll=10_000_000.0, carbon=0.0, period_order=None):
     """regions: names; demand: {region: [MW per snapshot]} (missing regions get 0)."""
     T = len(next(iter(demand.values())))
     kinds = kinds or {r: "honam" for r in regions}
@@ -53,6 +54,7 @@ def model_data(regions, demand, generators, availability, storage=(), links=(), 
         value_of_lost_load_krw_per_mwh=voll,
         targets=targets or TargetSettings(),
         name="test",
+        period_order=None if period_order is None else np.asarray(period_order),
     )
 
 

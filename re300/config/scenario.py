@@ -112,11 +112,20 @@ class Time(_Section):
     mode 'full': all 8760 h, weight 1 each. mode 'weeks': the 168-h blocks `weeks` (0-based, block k = hours
     168k .. 168k+167 from 1 Jan 00:00 KST), each hour standing for `weights[i]` hours of the year
     (default: equal weights 8760 / (168 x n)). Storage is cyclic within each block.
+    mode 'representative': `periods` typical days chosen by tsam from the full year (plus, with `extremes`, the
+    day of peak Honam demand and the day of least wind as periods of their own), optionally with the hours of a
+    day merged into `segments`; each snapshot weighs the days its typical day stands for. Storage state of charge
+    is linked across the chronological sequence of days (Kotzur et al. 2018), except for the technologies in
+    `intra_period_storage`, which cycle within each typical day.
     """
 
-    mode: Literal["full", "weeks"] = "weeks"
+    mode: Literal["full", "weeks", "representative"] = "weeks"
     weeks: list[int] = Field(default_factory=lambda: [2, 11, 20, 28, 37, 46])
     weights: list[PosFloat] | None = None
+    periods: Annotated[int, Field(ge=1, le=365)] = 16
+    segments: Annotated[int, Field(ge=1, le=24)] | None = None
+    extremes: bool = True
+    intra_period_storage: list[str] = Field(default_factory=list)
 
     @field_validator("weeks")
     @classmethod
@@ -157,7 +166,9 @@ class Time(_Section):
 
     @property
     def n_hours(self) -> int:
-        """Number of modelled hours (snapshots)."""
+        """Number of modelled snapshots (for 'representative': without the extreme days tsam may add)."""
+        if self.mode == "representative":
+            return self.periods * (self.segments or 24)
         return HOURS_PER_YEAR if self.mode == "full" else HOURS_PER_WEEK * len(self.weeks)
 
     def week_weights(self) -> list[float]:
@@ -530,9 +541,10 @@ def validate_names(scenario: Scenario, regions: set[str], technologies: set[str]
         (("links", "max_new_mw"), list(scenario.links.max_new_mw), links, "link"),
         (("links", "capex_factor"), list(scenario.links.capex_factor), links, "link"),
         (("demand", "region_factors"), list(scenario.demand.region_factors), regions, "region"),
+        (("time", "intra_period_storage"), scenario.time.intra_period_storage, technologies, "technology"),
     ]
     for loc, names, known, what in checks:
-        is_list = loc[-1] in ("exclude", "no_expansion")
+        is_list = loc[-1] in ("exclude", "no_expansion", "intra_period_storage")
         for i, name in enumerate(names):
             if name in known:
                 continue

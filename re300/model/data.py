@@ -39,6 +39,7 @@ STORAGE_COLUMNS = {
     "efficiency_discharge": "discharge efficiency [fraction]",
     "standing_loss_per_h": "share of stored energy lost per hour [fraction/h]",
     "fixed_duration_h": "if > 0: energy capacity = duration x power capacity [h]; NaN/0 = sized freely",
+    "inter_period": "state of charge linked across the calendar sequence of typical periods [bool] (used when period_order is set)",
 }
 LINK_COLUMNS = {
     "link": "link name",
@@ -86,6 +87,8 @@ class ModelData:
     storage: one row per (technology, region), columns STORAGE_COLUMNS.
     links: one row per link, columns LINK_COLUMNS.
     carbon_price_krw_per_t, value_of_lost_load_krw_per_mwh: prices applied in the objective.
+    period_order: for representative periods, the block (typical period) standing for each original period in
+    calendar order; storage with `inter_period` links its state of charge along this sequence. None otherwise.
     """
 
     regions: list[str]
@@ -103,6 +106,7 @@ class ModelData:
     value_of_lost_load_krw_per_mwh: float = 10_000_000.0
     targets: TargetSettings = field(default_factory=TargetSettings)
     name: str = "model"
+    period_order: np.ndarray | None = None
 
     @property
     def honam_regions(self) -> list[str]:
@@ -147,5 +151,10 @@ class ModelData:
         bad = (set(self.links["from_region"]) | set(self.links["to_region"])) - set(self.regions)
         if bad:
             raise ValueError(f"ModelData.links names unknown regions {sorted(bad)}")
+        if self.period_order is not None:
+            po = np.asarray(self.period_order)
+            blocks = set(np.unique(self.block).tolist())
+            if po.ndim != 1 or not set(np.unique(po).tolist()) <= blocks:
+                raise ValueError("ModelData.period_order must be a 1-d array of block ids")
         if np.any(~np.isfinite(self.availability)) or self.availability.min(initial=0) < 0 or self.availability.max(initial=0) > 1:
             raise ValueError("ModelData.availability must be finite and within [0, 1]")

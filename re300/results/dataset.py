@@ -98,7 +98,17 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
     ds["curtailment_mw"] = _da(_grid(gens, techs, regions, curtail), tr, coords, "MW", "renewable output available but not used")
     ds["storage_charge_mw"] = _da(_grid(st, techs, regions, charge), tr, coords, "MW", "storage charging (drawn from the grid)")
     ds["storage_discharge_mw"] = _da(_grid(st, techs, regions, discharge), tr, coords, "MW", "storage discharging (fed to the grid)")
-    ds["soc_mwh"] = _da(_grid(st, techs, regions, soc), tr, coords, "MWh", "stored energy at the end of each snapshot")
+    ds["soc_mwh"] = _da(_grid(st, techs, regions, soc), tr, coords, "MWh",
+                        "stored energy at the end of each snapshot (storage linked across typical periods: relative to "
+                        "the start of the typical period; add soc_inter_mwh of the calendar period for the level)")
+    if "soc_inter" in v:
+        linked = st["inter_period"].to_numpy(bool)
+        inter = np.full((S, v["soc_inter"].shape[1]), np.nan)
+        inter[linked] = v["soc_inter"] * E
+        ds = ds.assign_coords(period=np.arange(inter.shape[1]))
+        coords["period"] = ds["period"]
+        ds["soc_inter_mwh"] = _da(_grid(st, techs, regions, inter), ("technology", "region", "period"), coords, "MWh",
+                                  "stored energy at the start of each original period (day) of the year")
 
     # ---- links ----------------------------------------------------------------------------------
     L = len(links)
@@ -209,6 +219,9 @@ def _add_inputs(ds: xr.Dataset, data: ModelData, techs, coords) -> xr.Dataset:
     ds["input_capacity_factor"] = _da(_grid(gens, techs, regions, data.availability), ("technology", "region", "time"), coords, "1", "hourly availability per MW (capacity factor)")
     ds["input_duration_h"] = _da(np.asarray(data.duration_h, float), ("time",), coords, "h", "snapshot length")
     ds["input_block"] = _da(np.asarray(data.block, np.int64), ("time",), coords, "1", "storage cycles within each block")
+    if data.period_order is not None:
+        ds["input_period_order"] = xr.DataArray(np.asarray(data.period_order, np.int64), dims=("original_period",),
+                                                attrs={"units": "1", "description": "typical period (block) standing for each original period, in calendar order"})
     ds["input_generator"] = _da(_grid(gens, techs, regions, np.ones(len(gens)), fill=0.0), ("technology", "region"), coords, "1", "1 where a generator row exists")
     ds["input_storage"] = _da(_grid(st, techs, regions, np.ones(len(st)), fill=0.0), ("technology", "region"), coords, "1", "1 where a storage row exists")
     for col, desc in GENERATOR_COLUMNS.items():
@@ -262,6 +275,7 @@ def model_data_from_dataset(ds: xr.Dataset) -> ModelData:
     gens, gti, gri = rows("input_generator", GENERATOR_COLUMNS)
     gens["renewable"] = gens["renewable"].astype(bool)
     st, _, _ = rows("input_storage", STORAGE_COLUMNS)
+    st["inter_period"] = st["inter_period"].astype(bool)
     links = pd.DataFrame({"link": ds["link"].values.astype(str), "from_region": ds["link_from"].values.astype(str), "to_region": ds["link_to"].values.astype(str)})
     for col in LINK_COLUMNS:
         if col not in links:
@@ -296,4 +310,5 @@ def model_data_from_dataset(ds: xr.Dataset) -> ModelData:
         value_of_lost_load_krw_per_mwh=float(ds["input_value_of_lost_load_krw_per_mwh"].values),
         targets=targets,
         name=str(ds.attrs.get("scenario", "model")),
+        period_order=ds["input_period_order"].values if "input_period_order" in ds else None,
     )

@@ -1,0 +1,111 @@
+"""From full-year hourly series to the snapshots the LP solves: the full year, selected weeks, or
+representative (typical) days chosen by tsam, with the weights that scale every annual quantity.
+
+All three return the same `Snapshots`: per-snapshot time label, weight (hours of the year it stands for),
+duration (hours it lasts), block (storage cycles within a block), the capacity factors and demand on those
+snapshots, and — for representative days — `period_order`, the typical day standing for each of the 365 days
+in calendar order, which the storage formulation uses to link state of charge across days.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+HOURS_PER_DAY = 24
+DAYS = 365
+
+
+@dataclass
+class Snapshots:
+    time: pd.DatetimeIndex
+    weight_h: np.ndarray
+    duration_h: np.ndarray
+    block: np.ndarray
+    cf: pd.DataFrame  # snapshots x (technology, region) columns
+    demand: pd.DataFrame  # snapshots x region columns [MW]
+    period_order: np.ndarray | None = None
+    info: dict = field(default_factory=dict)
+
+
+def select_snapshots(time_cfg, cf_full: pd.DataFrame, demand_full: pd.DataFrame) -> Snapshots:
+    """Snapshots for the scenario's `time` section from 8760-h capacity factors and demand (same index)."""
+    if len(cf_full) != DAYS * HOURS_PER_DAY or not cf_full.index.equals(demand_full.index):
+        raise ValueError("capacity factors and demand must share one 8760-h index")
+    if time_cfg.mode == "representative":
+        return representative_days(cf_full, demand_full, time_cfg.periods, time_cfg.segments, time_cfg.extremes)
+    hours = time_cfg.hours_of_year()
+    return Snapshots(
+        time=pd.DatetimeIndex(cf_full.index[hours]),
+        weight_h=time_cfg.hour_weights(),
+        duration_h=np.ones(len(hours)),
+        block=time_cfg.blocks(),
+        cf=cf_full.iloc[hours].reset_index(drop=True),
+        demand=demand_full.iloc[hours].reset_index(drop=True),
+        info={"mode": time_cfg.mode, "snapshots": len(hours)},
+    )
+
+
+def representative_days(cf_full: pd.DataFrame, demand_full: pd.DataFrame, periods: int, segments: int | None,
+                        extremes: bool) -> Snapshots:
+    """Typical days by tsam (hierarchical clustering, medoid days, column means preserved).
+
+    With `extremes`, the day holding the hour of peak Honam demand and the day of least mean wind output become
+    periods of their own (tsam `new_cluster`), so capacity adequacy is not averaged away. With `segments`, the
+    hours of each typical day are merged into that many segments of varying length.
+    """
+    import tsam
+
+    cf_cols = [f"cf|{t}|{r}" for t, r in cf_full.columns]
+    dem_cols = [f"demand|{r}" for r in demand_full.columns]
+    data = pd.DataFrame(np.hstack([cf_full.to_numpy(float), demand_full.to_numpy(float)]), index=cf_full.index,
+                        columns=cf_cols + dem_cols)
+    wind = [c for c, (t, _) in zip(cf_cols, cf_full.columns) if "wind" in t]
+    data["_demand_total"] = demand_full.to_numpy(float).sum(axis=1)
+    if wind:
+        data["_wind_total"] = data[wind].sum(axis=1)
+    kwargs = {}
+    if extremes:
+        kwargs["extremes"] = tsam.ExtremeConfig(
+            method="new_cluster", max_value=["_demand_total"], min_period=["_wind_total"] if wind else [],
+        )
+    if segments:
+        kwargs["segments"] = tsam.SegmentConfig(n_segments=int(segments))
+    result = tsam.aggregate(data, int(periods), period_duration=HOURS_PER_DAY,
+                            cluster=tsam.ClusterConfig(method="hierarchical", representation="medoid"), **kwargs)
+    reps = result.cluster_representatives
+    counts = dict(result.cluster_counts)
+    assignment = np.asarray(result.cluster_assignments, dtype=int)
+    clusters = sorted(counts)
+    pos = {c: i for i, c in enumerate(clusters)}
+    durations = result.segment_durations if segments else None
+
+    time, weight, duration, block, rows = [], [], [], [], []
+    day0 = cf_full.index[0].normalize()
+    for c in clusters:
+        first_day = int(np.flatnonzero(assignment == c)[0])
+        block_rows = reps.loc[c]
+        steps = len(block_rows)
+        seg = list(durations[c]) if durations is not None else [1] * steps
+        offset = 0
+        for k in range(steps):
+            time.append(day0 + pd.Timedelta(days=first_day, hours=offset))
+            duration.append(float(seg[k]))
+            weight.append(float(counts[c]) * float(seg[k]))
+            block.append(pos[c])
+            offset += int(seg[k])
+        rows.append(block_rows.to_numpy(float))
+    values = np.vstack(rows)
+    frame = pd.DataFrame(values, columns=list(reps.columns))
+    cf = pd.DataFrame(np.clip(frame[cf_cols].to_numpy(float), 0.0, 1.0), columns=cf_full.columns)
+    demand = pd.DataFrame(np.maximum(frame[dem_cols].to_numpy(float), 0.0), columns=demand_full.columns)
+    weight = np.asarray(weight)
+    if abs(weight.sum() - DAYS * HOURS_PER_DAY) > 1e-6:
+        raise RuntimeError(f"representative days stand for {weight.sum()} h, expected 8760")
+    return Snapshots(
+        time=pd.DatetimeIndex(time), weight_h=weight, duration_h=np.asarray(duration), block=np.asarray(block),
+        cf=cf, demand=demand, period_order=np.array([pos[c] for c in assignment]),
+        info={"mode": "representative", "typical_periods": len(clusters), "requested_periods": int(periods),
+              "segments": segments, "extremes": bool(extremes), "snapshots": len(time)},
+    )
