@@ -37,6 +37,13 @@ json.dump({k: m[k] for k in ("timings_s", "solver", "summary", "_wall_s", "_peak
 
 
 def _case_file(name: str, tmpdir: Path, full_time_limit: float) -> Path:
+    if name.startswith("re300_2050_rep"):  # e.g. re300_2050_rep16: 16 typical days (+ extreme days)
+        path = tmpdir / f"{name}.yaml"
+        path.write_text(yaml.safe_dump({
+            "extends": str(REPO / "models" / "re300_2050.yaml"), "name": name, "inputs_dir": str(REPO / "inputs"),
+            "time": {"mode": "representative", "periods": int(name.removeprefix("re300_2050_rep")), "weights": None},
+        }))
+        return path
     if name == "re300_2050_full":
         path = tmpdir / "re300_2050_full.yaml"
         path.write_text(yaml.safe_dump({
@@ -76,11 +83,42 @@ def run_case(name: str, tmpdir: Path, full_time_limit: float) -> dict:
     }
 
 
+def error_table(reference: Path, runs: dict[str, Path]) -> str:
+    """Markdown table: each reduced run against the full-year reference (objective, capacity per technology,
+    curtailment, storage discharge, time)."""
+    import pandas as pd
+
+    def load(d: Path):
+        summ = pd.read_csv(d / "summary.csv").set_index("metric")["value"]
+        cap = pd.read_csv(d / "capacity.csv")
+        cap = cap[cap["kind"] == "power"].groupby("technology")["total"].sum()
+        energy = pd.read_csv(d / "energy.csv")
+        dis = energy[energy["quantity"] == "storage_discharge"]["value"].sum()
+        man = json.loads((d / "manifest.json").read_text())
+        return summ, cap, dis, man
+
+    ref_s, ref_cap, ref_dis, ref_m = load(reference)
+    major = [t for t, v in ref_cap.items() if v > 1000.0 and t != "nonrenewable_supply"]
+    head = ["run", "snapshots", "objective error"] + [f"{t} error" for t in major] + ["curtailment (TWh) ref " + f"{ref_s['curtailment'] / 1e6:.2f}", "storage discharge (TWh) ref " + f"{ref_dis / 1e6:.2f}", "solve s", "total s"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, d in runs.items():
+        s, cap, dis, m = load(d)
+        row = [name, str(m["snapshots"]["count"]), f"{(s['objective'] / ref_s['objective'] - 1) * 100:+.2f} %"]
+        row += [f"{(cap.get(t, 0.0) / ref_cap[t] - 1) * 100:+.1f} %" for t in major]
+        row += [f"{s['curtailment'] / 1e6:.2f}", f"{dis / 1e6:.2f}", f"{m['timings_s'].get('solve', 0):.1f}", f"{m['timings_s'].get('total', 0):.1f}"]
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--cases", default="quick,re300_2050,re300_2050_full")
     ap.add_argument("--full-time-limit", type=float, default=1200.0, help="HiGHS time limit for the full-year case [s]")
+    ap.add_argument("--error-table", action="store_true",
+                    help="compare representative-day runs (re300_2050_rep8/16/32/64) with the full-year run")
     args = ap.parse_args(argv)
+    if args.error_table and args.cases == "quick,re300_2050,re300_2050_full":
+        args.cases = "re300_2050_full,re300_2050,re300_2050_rep8,re300_2050_rep16,re300_2050_rep32,re300_2050_rep64"
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
     with tempfile.TemporaryDirectory() as td:
@@ -102,6 +140,10 @@ def main(argv=None) -> int:
         lines.append(f"| {r['case']} | {r['status']} | {r['rows']:,} x {r['columns']:,} | {p.get('build', 0):.2f} | {r['compile_s']:.2f} | "
                      f"{r['highs_s']:.2f} | {p.get('write', 0):.2f} | {p.get('total', 0):.1f} | {r['peak_rss_mb']:.0f} | {r['objective_bn_krw_per_yr']:,.2f} |")
     md = f"Machine: {machine}\n\n" + "\n".join(lines) + "\n"
+    ref = OUT / "runs" / "re300_2050_full"
+    reduced = {r["case"]: OUT / "runs" / r["case"] for r in results if r["ok"] and r["case"] != "re300_2050_full"}
+    if args.error_table and (ref / "summary.csv").exists() and reduced:
+        md += "\nError against the full year (re300_2050_full):\n\n" + error_table(ref, reduced)
     (OUT / "bench.md").write_text(md)
     print(md)
     return 0 if all(r["ok"] for r in results) else 1

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .config import load_scenario, validate_names
+from .diagnose import binding_limits_text, explain_infeasibility, floor_capacity_factors, numerical_warnings, output_tables
 from .errors import InputError, Re300Error, SolveError
 from .model.data import ModelData, TargetSettings
 
@@ -162,7 +163,7 @@ def assemble_model_data(sc, tables, snap) -> ModelData:
         period_order=snap.period_order,
         demand_mw=demand,
         generators=gen_df,
-        availability=np.clip(np.vstack(gen_cf), 0.0, 1.0) if gen_cf else np.zeros((0, T)),
+        availability=floor_capacity_factors(np.clip(np.vstack(gen_cf), 0.0, 1.0)) if gen_cf else np.zeros((0, T)),
         storage=pd.DataFrame(stores),
         links=pd.DataFrame(links),
         carbon_price_krw_per_t=prices.carbon_price_krw_per_t if prices.carbon_price_krw_per_t is not None else tables.constant("carbon_price"),
@@ -189,13 +190,14 @@ def prepare(sc, phases: Phases, cache_dir: Path | None = None):
     with phases("inputs"):
         tables = load_tables(sc.inputs_dir)
         validate_names(sc, set(tables.regions.index), set(tables.technologies.index), set(tables.links.index))
-        weather_files = load_weather_tables(sc.inputs_dir).input_files()
+        weather_files = load_weather_tables(sc.inputs_dir).input_files() + [f.path for f in sc.weather.files.values()]
     with phases("profiles"):
         caps = tables.capacities()
         fam = tables.technologies["family"]
         pairs = [(t, r) for r, t in caps.index if fam[t] == "variable_renewable" and t not in sc.technologies.exclude]
         cf = capacity_factors(sc.inputs_dir, pairs, weather_year=sc.weather.year, seed=sc.weather.seed,
-                              cache_dir=cache_dir or REPO_ROOT / ".cache" / "profiles")
+                              cache_dir=cache_dir or REPO_ROOT / ".cache" / "profiles",
+                              weather_files=sc.weather.files)
         factors = {r: sc.demand.factor(r) for r in tables.honam_regions}
         demand = hourly_demand(tables, cf.index, factors, base_year=sc.demand.base_year)
     with phases("snapshots"):
@@ -211,7 +213,6 @@ def run_scenario(path, output_dir=None, echo: bool = True) -> Path:
     from .results.atomic import atomic_output_dir
     from .results.dataset import to_dataset
     from .results.manifest import git_info, hash_files, package_versions, runtime_info, write_manifest
-    from .results.tables import TABLES
     from .solve.highs import SolverOptions, solve
 
     sc = load_scenario(path)
@@ -230,16 +231,25 @@ def run_scenario(path, output_dir=None, echo: bool = True) -> Path:
         raise Re300Error(f"cannot create the output folder {out_root}: {e.strerror}") from None
     with atomic_output_dir(final) as tmp:
         with phases("build"):
-            built = build_model(data)
+            built = build_model(data, split_hours=sc.solver.split_hours)
         with phases("solve"):
             opts = SolverOptions(
                 method=sc.solver.method, crossover=sc.solver.crossover, time_limit_s=sc.solver.time_limit_s,
                 threads=sc.solver.threads, log_file=tmp / "highs.log", options=dict(sc.solver.options),
             )
             sol = solve(built, opts)
+        if sol.status in INFEASIBLE_STATUSES:
+            if echo:
+                print(f"[re300] HiGHS: {sol.status}; computing an infeasible subset ...", flush=True)
+            raise SolveError(f"scenario {sc.name} is infeasible: {explain_infeasibility(built, sol, opts.options)}. "
+                             "Nothing was written; earlier outputs of this scenario are untouched.")
         if not sol.optimal:
             raise SolveError(f"HiGHS finished with status '{sol.status}' for scenario {sc.name}; see the HiGHS log. "
                              "Earlier outputs of this scenario are untouched.")
+        warnings = numerical_warnings(sol.info.get("coefficient_ranges"))
+        if echo:
+            for w in warnings:
+                print(f"[re300] WARNING: {w}", file=sys.stderr, flush=True)
         if echo:
             print(f"[re300] HiGHS: {sol.status}, objective {sol.objective:,.3f} bn KRW/yr, {sol.info['rows']:,} rows x "
                   f"{sol.info['columns']:,} columns; compile {sol.timings['compile_s']:.2f} s, HiGHS {sol.timings['highs_s']:.2f} s", flush=True)
@@ -258,10 +268,12 @@ def run_scenario(path, output_dir=None, echo: bool = True) -> Path:
             }
             ds = to_dataset(built, sol, sc.name, attrs)
             ds.to_netcdf(tmp / "results.nc", engine="h5netcdf")
-            frames = {name: fn(ds) for name, fn in TABLES.items()}
+            frames = output_tables(ds)
             for name, frame in frames.items():
                 frame.to_csv(tmp / name, index=False, float_format="%.10g")
             summary = dict(zip(frames["summary.csv"]["metric"], frames["summary.csv"]["value"]))
+            limits = frames["binding_limits.csv"]
+            warnings += _result_warnings(summary, limits)
         phases.seconds["total"] = _time.perf_counter() - t_start
         write_manifest(
             tmp / "manifest.json",
@@ -274,14 +286,34 @@ def run_scenario(path, output_dir=None, echo: bool = True) -> Path:
             runtime=runtime_info(),
             solver={"status": sol.status, "objective_bn_krw_per_yr": sol.objective, **sol.info, "timings_s": sol.timings},
             timings_s=phases.seconds,
+            snapshots={"count": data.n_time, "mode": sc.time.mode, "hours_represented": float(np.sum(data.weight_h)),
+                       "blocks": int(len(np.unique(data.block))),
+                       "calendar_periods": None if data.period_order is None else int(len(data.period_order))},
             summary=summary,
+            warnings=warnings,
         )
     if echo:
-        _print_headline(summary, final)
+        _print_headline(summary, final, limits)
     return final
 
 
-def _print_headline(summary: dict, final: Path) -> None:
+INFEASIBLE_STATUSES = ("Infeasible", "Primal infeasible or unbounded")
+
+
+def _result_warnings(summary: dict, limits) -> list[str]:
+    """Warnings about the result itself: unserved energy, missed targets and the limits that bind."""
+    out = []
+    unserved = summary.get("unserved_energy", 0.0)
+    re_short, ex_short = summary.get("renewable_shortfall", 0.0), summary.get("export_shortfall", 0.0)
+    if unserved > 1e-6:
+        out.append(f"{unserved / 1e3:,.1f} GWh/yr of demand is UNSERVED (priced at the value of lost load)")
+    if re_short + ex_short > 1e-6:
+        out.append(f"targets missed by {(re_short + ex_short) / 1e6:,.2f} TWh/yr (renewable {re_short / 1e6:,.2f} TWh, "
+                   f"export {ex_short / 1e6:,.2f} TWh; priced shortfall); binding limits: {binding_limits_text(limits)}")
+    return out
+
+
+def _print_headline(summary: dict, final: Path, limits=None) -> None:
     unserved = summary.get("unserved_energy", 0.0)
     short = summary.get("renewable_shortfall", 0.0) + summary.get("export_shortfall", 0.0)
     print(f"[re300] total system cost {summary['total_system_cost'] / 1e12:,.3f} trillion KRW/yr; "
@@ -290,5 +322,10 @@ def _print_headline(summary: dict, final: Path) -> None:
     if unserved > 1e-6:
         print(f"[re300] WARNING: {unserved / 1e3:,.1f} GWh/yr of demand is UNSERVED (priced at the value of lost load)", file=sys.stderr)
     if short > 1e-6:
-        print(f"[re300] WARNING: targets missed by {short / 1e6:,.2f} TWh/yr (priced shortfall); see summary.csv", file=sys.stderr)
+        print(f"[re300] WARNING: targets missed by {short / 1e6:,.2f} TWh/yr (renewable "
+              f"{summary.get('renewable_shortfall', 0.0) / 1e6:,.2f} TWh, export {summary.get('export_shortfall', 0.0) / 1e6:,.2f} "
+              "TWh; priced shortfall); see summary.csv", file=sys.stderr)
+    if limits is not None and len(limits):
+        print(f"[re300] {'WARNING: binding limits' if short > 1e-6 else 'at their limits'}: {binding_limits_text(limits)}",
+              file=sys.stderr if short > 1e-6 else sys.stdout)
     print(f"[re300] outputs written to {final}")

@@ -5,6 +5,7 @@ Every expected number below is derived in the comment above it; none comes from 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from factories import gen, link, model_data, solve_data, store
@@ -234,3 +235,24 @@ def test_storage_linked_across_typical_periods_moves_energy_between_days():
     assert float(ds2.energy_capacity_new_mwh.sel(technology="battery", region="a")) == pytest.approx(0.0, abs=1e-6)
     assert float(ds2.cost_krw_per_yr.sum()) == pytest.approx(20e6, rel=1e-7)
     assert float(energy_balance_residual(ds).pipe(abs).max()) < 1e-6
+
+
+def test_split_columns_and_rows_leave_the_optimum_unchanged():
+    # The split_hours lever only reformulates (copies of capacity columns, partial sums of the target rows):
+    # objective, capacities and the target's shadow price must equal the unsplit model's.
+    from re300.model.builder import build_model
+    from re300.results.dataset import to_dataset
+    from re300.solve.highs import SolverOptions, solve
+
+    data = pv_case(TargetSettings(renewable_share=0.6))
+    data.storage = pd.DataFrame([store("battery", "a", max_new_mw=np.inf, max_new_mwh=np.inf, capex_mw=1e4, capex_mwh=1e4, eta_c=0.9, eta_d=0.9)])
+    plain = solve(build_model(data), SolverOptions(method="simplex"))
+    built = build_model(data, split_hours=2)
+    split = solve(built, SolverOptions(method="simplex"))
+    assert "capacity_new_copy_chain" in built.lm.constraints and "renewable_target_part_sum" in built.lm.constraints
+    assert split.objective == pytest.approx(plain.objective, rel=1e-9)
+    ds = to_dataset(built, split)
+    assert float(ds.capacity_new_mw.sel(technology="utility_pv", region="a")) == pytest.approx(
+        float(plain.values["capacity_new"][0]) * 1e3, rel=1e-7)
+    assert float(ds.renewable_target_shadow_price_krw_per_mwh) == pytest.approx(
+        float(plain.duals["renewable_target"][0]) * 1e6, rel=1e-7)

@@ -17,12 +17,13 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from re300.errors import ConfigError
 
@@ -38,6 +39,7 @@ __all__ = [
     "Links",
     "Time",
     "Weather",
+    "WeatherFile",
     "Solver",
     "load_scenario",
     "validate_names",
@@ -198,12 +200,60 @@ class Time(_Section):
         return np.repeat(np.arange(len(self.weeks)), HOURS_PER_WEEK)
 
 
+WeatherYear = Annotated[int, Field(ge=1940, le=2100)]
+
+
+class WeatherFile(_Section):
+    """One site's weather read from a file (formats and checks: re300/weather/readers.py).
+
+    `path` is relative to the scenario file that sets it. `timezone` (csv only; the other formats state their own)
+    and `wind_height_m` (m above ground; overrides the format's default) are optional.
+    """
+
+    path: Path
+    format: Literal["epw", "pvgis", "psm3", "csv", "era5"]
+    timezone: Annotated[str, Field(min_length=1)] | None = None
+    wind_height_m: Annotated[float, Field(gt=0, le=300)] | None = None
+
+    @model_validator(mode="after")
+    def _timezone_only_for_csv(self):
+        if self.timezone is not None and self.format != "csv":
+            raise ValueError(f"timezone is only read for format csv; {self.format} files state their own time zone "
+                             f"(got timezone {self.timezone!r}); expected no timezone key")
+        return self
+
+
 class Weather(_Section):
-    """Weather behind the capacity factors (see re300.weather)."""
+    """Weather behind the capacity factors (see re300.weather).
+
+    Every site uses the embedded synthetic weather of `year` (seeded by `seed`) unless `files` names a weather file
+    for it (site names from inputs/sites.csv). The model solves `year`; `re300 profiles --report` covers `years`
+    (default: `year` and the four years before it) to show inter-annual variability.
+    """
 
     source: Annotated[str, Field(min_length=1)] = "embedded"
-    year: Annotated[int, Field(ge=1940, le=2100)] = 2023
+    year: WeatherYear = 2023
     seed: Annotated[int, Field(ge=0)] = 20210531
+    years: list[WeatherYear] | None = None
+    files: dict[str, WeatherFile] = Field(default_factory=dict)
+
+    @field_validator("years")
+    @classmethod
+    def _check_years(cls, years: list[int] | None):
+        if years is None:
+            return None
+        if not years:
+            raise ValueError("empty list; expected at least one weather year, e.g. [2019, 2020, 2021, 2022, 2023]")
+        dup = sorted({y for y in years if years.count(y) > 1})
+        if dup:
+            raise ValueError(f"years repeated: {dup}; expected each weather year once")
+        return years
+
+    def report_years(self) -> list[int]:
+        """Weather years of the profile report: `years` plus `year` (sorted), default `year` - 4 .. `year`."""
+        if self.years is None:
+            return list(range(self.year - 4, self.year + 1))
+        return sorted(set(self.years) | {self.year})
 
 
 class Solver(_Section):
@@ -211,6 +261,9 @@ class Solver(_Section):
 
     method: Literal["choose", "simplex", "ipm", "pdlp"] = "ipm"
     crossover: bool = True
+    # formulation lever for interior point: copy capacity columns and sum target rows per `split_hours` snapshots
+    # (re300.model.builder.build_model); null = off. The optimum is unchanged.
+    split_hours: Annotated[int, Field(ge=1)] | None = None
     time_limit_s: PosFloat = 3600.0
     threads: Annotated[int, Field(ge=1)] | None = None
     options: dict[str, Any] = Field(default_factory=dict)
@@ -375,6 +428,15 @@ def _resolve_paths(data: dict, file: Path) -> dict:
         if isinstance(v, str) and v.strip():
             p = Path(os.path.expanduser(v.strip()))
             data[key] = str((file.parent / p).resolve() if not p.is_absolute() else p)
+    weather = data.get("weather")
+    if isinstance(weather, dict) and isinstance(weather.get("files"), dict):   # weather.files.<site>.path
+        files = {}
+        for site, entry in weather["files"].items():
+            if isinstance(entry, dict) and isinstance(entry.get("path"), str) and entry["path"].strip():
+                p = Path(os.path.expanduser(entry["path"].strip()))
+                entry = {**entry, "path": str((file.parent / p).resolve() if not p.is_absolute() else p)}
+            files[site] = entry
+        data["weather"] = {**weather, "files": files}
     return data
 
 
@@ -444,9 +506,16 @@ def _fmt_value(v: Any) -> str:
 def _allowed_keys(loc: tuple) -> list[str] | None:
     """Field names of the model at `loc` (None if `loc` is not a model)."""
     model: Any = Scenario
-    for part in loc:
+    parts = list(loc)
+    while parts:
+        part = parts.pop(0)
         field = model.model_fields.get(part) if isinstance(part, str) else None
         ann = field.annotation if field is not None else None
+        args = typing.get_args(ann)
+        if typing.get_origin(ann) is dict and len(args) == 2 and isinstance(args[1], type) \
+                and issubclass(args[1], BaseModel) and parts:   # dict[name, Model] (weather.files.<site>)
+            parts.pop(0)
+            ann = args[1]
         if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
             return None
         model = ann

@@ -35,6 +35,8 @@ class BuildContext:
     renewable_loss_terms: dict[str, list[tuple[np.ndarray, np.ndarray]]] = field(default_factory=dict)
     export_terms: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+    split_hours: int | None = None  # formulation lever, see `over_time`
+    _copies: dict = field(default_factory=dict)
 
     @property
     def T(self) -> int:
@@ -55,6 +57,37 @@ class BuildContext:
 
     def region_index(self, regions) -> np.ndarray:
         return np.array([self.region_pos[r] for r in regions], dtype=np.int64)
+
+    def over_time(self, variables, name: str) -> np.ndarray:
+        """A capacity variable as seen by the hourly rows, shape (K, T).
+
+        By default every hourly row uses the capacity variable itself, so its column touches all T rows (a dense
+        column, which slows interior-point solvers). With `split_hours = H` each group of H snapshots gets its
+        own copy, tied to the original by a chain of equalities:
+
+            copy[k,0] − capacity[k] = 0,   copy[k,b] − copy[k,b−1] = 0                       [GW or GWh]
+
+        so each column touches at most H + 2 rows. The optimum is unchanged.
+        """
+        v = np.asarray(variables, dtype=object)
+        K = len(v)
+        if not self.split_hours or K == 0:
+            return np.broadcast_to(v[:, None], (K, self.T))
+        if name in self._copies:
+            return self._copies[name]
+        seg = np.arange(self.T) // int(self.split_hours)
+        nseg = int(seg.max()) + 1
+        copies = self.lm.add_variables(f"{name}_copy", ("item", "segment"), (list(range(K)), list(range(nseg))), unit="")
+        rb = RowBlock(self.lm, f"{name}_copy_chain", ("item", "segment"), (list(range(K)), list(range(nseg))), "==")
+        k = np.arange(K)[:, None]
+        rows = rb.row_index(k, np.arange(nseg)[None, :])
+        rb.add(rows, 1.0, copies)
+        rb.add(rows[:, 0], -1.0, v)
+        if nseg > 1:
+            rb.add(rows[:, 1:], -1.0, copies[:, :-1])
+        rb.build()
+        self._copies[name] = copies[:, seg]
+        return self._copies[name]
 
     def add_constant_cost(self, value_bn_krw: float):
         """A cost no decision changes (fixed O&M of existing assets) [bn KRW/yr]: part of the objective's value."""
@@ -80,8 +113,13 @@ class BuiltModel:
         return self.lm.model
 
 
-def build_model(data: ModelData) -> BuiltModel:
-    """Build the Pyomo LP for `data` (see the component modules for the equations)."""
+def build_model(data: ModelData, split_hours: int | None = None) -> BuiltModel:
+    """Build the Pyomo LP for `data` (see the component modules for the equations).
+
+    split_hours: optional formulation lever for interior-point solvers (see `BuildContext.over_time`): capacity
+    columns are copied every `split_hours` snapshots and the annual target rows are summed per group of
+    `split_hours` snapshots first, so no column or row spans the whole year. The optimum is unchanged.
+    """
     t0 = _time.perf_counter()
     data.check()
     lm = LinearModel(name=data.name)
@@ -97,6 +135,7 @@ def build_model(data: ModelData) -> BuiltModel:
         region_pos={r: i for i, r in enumerate(data.regions)},
         weight=np.asarray(data.weight_h, float),
         duration=np.asarray(data.duration_h, float),
+        split_hours=split_hours,
     )
     for add in COMPONENTS:
         add(ctx)

@@ -74,6 +74,6 @@ def availability_constraint(ctx, expandable, new, dispatch, cf, existing, labels
     t = np.arange(T)[None, :]
     rows = block.row_index(k, t)
     block.add(rows, 1.0, dispatch[expandable])
-    block.add(rows, -cf[expandable], np.broadcast_to(new[:, None], (len(expandable), T)))
+    block.add(rows, -cf[expandable], ctx.over_time(new, "capacity_new"))
     block.add_rhs(rows, cf[expandable] * existing[expandable, None])
     block.build()

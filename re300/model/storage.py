@@ -109,7 +109,7 @@ def power_limit_constraints(ctx, labels, p_exp, power_new, charge, discharge, p_
         block = RowBlock(ctx.lm, name, ("storage", "time"), ([labels[i] for i in p_exp], list(range(T))), "<=", unit="GW")
         rows = block.row_index(np.arange(len(p_exp))[:, None], np.arange(T)[None, :])
         block.add(rows, 1.0, var[p_exp])
-        block.add(rows, -1.0, np.broadcast_to(power_new[:, None], (len(p_exp), T)))
+        block.add(rows, -1.0, ctx.over_time(power_new, "power_new"))
         block.add_rhs(rows, np.broadcast_to(p_exist[p_exp, None], (len(p_exp), T)))
         block.build()
 
@@ -131,14 +131,16 @@ def energy_limit_constraint(ctx, labels, p_exp, e_exp, fixed, duration, power_ne
         return
     block = RowBlock(ctx.lm, "energy_limit", ("storage", "time"), ([labels[s] for s in units], list(range(T))), "<=", unit="GWh")
     t = np.arange(T)
+    e_time = ctx.over_time(energy_new, "energy_new")
+    p_time = ctx.over_time(power_new, "power_new")
     for k, s in enumerate(units):
         rows = block.row_index(k, t)
         block.add(rows, 1.0, soc[s])
         if s in e_pos:
-            block.add(rows, -1.0, energy_new[e_pos[s]])
+            block.add(rows, -1.0, e_time[e_pos[s]])
             block.add_rhs(rows, e_exist[s])
         else:
-            block.add(rows, -duration[s], power_new[p_pos[s]])
+            block.add(rows, -duration[s], p_time[p_pos[s]])
             block.add_rhs(rows, duration[s] * p_exist[s])
     block.build()
 

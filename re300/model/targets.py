@@ -30,6 +30,29 @@ def add(ctx) -> None:
         export_target_constraint(ctx, tg, consumption)
 
 
+def _partial_sums(ctx, name, terms):
+    """With `ctx.split_hours`, replace a year-long sum by partial sums per group of snapshots (keeps rows sparse):
+
+        part[b] − Σ_{t in group b} coef·x = 0,  and the target row uses Σ_b part[b]               [GWh]
+
+    `terms` are (coefs, variables) with time as the last axis. Returns the terms for the target row.
+    """
+    if not ctx.split_hours or not terms:
+        return terms
+    seg = np.arange(ctx.T) // int(ctx.split_hours)
+    nseg = int(seg.max()) + 1
+    part = ctx.lm.add_variables(f"{name}_part", ("segment",), (list(range(nseg)),), lb=-np.inf, unit="GWh")
+    rb = RowBlock(ctx.lm, f"{name}_part_sum", ("segment",), (list(range(nseg)),), "==", unit="GWh")
+    rb.add(np.arange(nseg), 1.0, part)
+    for coefs, var in terms:
+        var = np.asarray(var, dtype=object)
+        coefs = np.broadcast_to(np.asarray(coefs, float), var.shape)
+        rows = np.broadcast_to(seg, var.shape)
+        rb.add(rows, -coefs, var)
+    rb.build()
+    return [(np.ones(nseg), part)]
+
+
 def _shortfall(ctx, name, penalty_krw_per_mwh):
     if penalty_krw_per_mwh is None:
         return None
@@ -44,13 +67,13 @@ def renewable_target_constraint(ctx, tg, consumption_gwh) -> None:
         Σ_t w_t Σ_{g renewable} dispatch[g,t] − [Σ_t w_t Σ_s (charge − discharge)] − [Σ_t w_t Σ_l (1−η_l) flow]
           + renewable_shortfall  ≥  X · D                                                           [GWh]
     """
-    block = RowBlock(ctx.lm, "renewable_target", ("target",), (["renewable"],), ">=", unit="GWh")
-    for coefs, var in ctx.renewable_terms:
-        block.add(0, coefs, var)
     kinds = [k for k, on in (("storage", tg.deduct_storage_losses), ("transmission", tg.deduct_transmission_losses)) if on]
+    terms = list(ctx.renewable_terms)
     for kind in kinds:
-        for coefs, var in ctx.renewable_loss_terms.get(kind, []):
-            block.add(0, -coefs, var)
+        terms += [(-np.asarray(coefs, float), var) for coefs, var in ctx.renewable_loss_terms.get(kind, [])]
+    block = RowBlock(ctx.lm, "renewable_target", ("target",), (["renewable"],), ">=", unit="GWh")
+    for coefs, var in _partial_sums(ctx, "renewable_target", terms):
+        block.add(0, coefs, var)
     slack = _shortfall(ctx, "renewable_shortfall", tg.renewable_slack_krw_per_mwh)
     if slack is not None:
         block.add(0, 1.0, slack)
@@ -64,7 +87,7 @@ def export_target_constraint(ctx, tg, consumption_gwh) -> None:
         Σ_t w_t Σ_{l into export regions} η_l · flow[l,t] + export_shortfall  ≥  Y · D             [GWh]
     """
     block = RowBlock(ctx.lm, "export_target", ("target",), (["export"],), ">=", unit="GWh")
-    for coefs, var in ctx.export_terms:
+    for coefs, var in _partial_sums(ctx, "export_target", list(ctx.export_terms)):
         block.add(0, coefs, var)
     slack = _shortfall(ctx, "export_shortfall", tg.export_slack_krw_per_mwh)
     if slack is not None:

@@ -75,10 +75,11 @@ def flow_limit_constraint(ctx, name, labels, expandable, which, flow, new, exist
         return
     block = RowBlock(ctx.lm, name, ("link", "time"), ([labels[which[k]] for k in rows_of], list(range(T))), "<=", unit="GW")
     t = np.arange(T)
+    new_t = ctx.over_time(new, "link_new")
     for j, k in enumerate(rows_of):
         l = which[k]
         rows = block.row_index(j, t)
         block.add(rows, 1.0, flow[k])
-        block.add(rows, -1.0, new[pos_new[l]])
+        block.add(rows, -1.0, new_t[pos_new[l]])
         block.add_rhs(rows, exist[l])
     block.build()
