@@ -1,10 +1,13 @@
 """Public entry points: ``capacity_factors`` (cached) and ``weather_dataset``."""
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +17,7 @@ import xarray as xr
 from re300.errors import InputError
 
 from . import convert, synth
+from .readers import FileSpec, SiteSeries, read_site_weather
 from .tables import WeatherTables, load_weather_tables
 
 #: bump whenever the code changes what the profiles are (part of the cache key)
@@ -44,15 +48,92 @@ def _resolve_pairs(tables: WeatherTables, pairs) -> list[tuple[str, str]]:
     return out
 
 
-def cache_key(tables: WeatherTables, pairs: list[tuple[str, str]], weather_year: int, seed: int) -> str:
+def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
-    h.update(json.dumps({"code": CODE_VERSION, "year": int(weather_year), "seed": int(seed),
-                         "pairs": sorted([list(p) for p in pairs])}, sort_keys=True).encode())
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def cache_key(tables: WeatherTables, pairs: list[tuple[str, str]], weather_year: int, seed: int,
+              files: Mapping[str, FileSpec] | None = None) -> str:
+    """sha256 of everything that determines the profiles: code version, year, seed, pairs, the bytes of every weather
+    table and power curve, and for each site read from a file its format, time-zone and wind-height settings and the
+    sha256 of the file's content."""
+    h = hashlib.sha256()
+    head = {"code": CODE_VERSION, "year": int(weather_year), "seed": int(seed),
+            "pairs": sorted([list(p) for p in pairs])}
+    if files:
+        head["files"] = {site: {"format": spec.format, "timezone": spec.timezone, "wind_height_m": spec.wind_height_m,
+                                "sha256": file_sha256(spec.path)} for site, spec in sorted(files.items())}
+    h.update(json.dumps(head, sort_keys=True).encode())
     for path in tables.input_files():
         h.update(path.name.encode() + b"\0")
         h.update(path.read_bytes())
         h.update(b"\0")
     return h.hexdigest()
+
+
+def file_specs(tables: WeatherTables, weather_files: Mapping | None) -> dict[str, FileSpec]:
+    """The scenario's ``weather.files`` (site -> spec) as FileSpecs; unknown sites and missing files raise InputError."""
+    specs: dict[str, FileSpec] = {}
+    for site, raw in (weather_files or {}).items():
+        if site not in tables.sites:
+            hint = difflib.get_close_matches(str(site), list(tables.sites), n=1, cutoff=0.5)
+            raise InputError(tables.inputs_dir / "sites.csv",
+                             f"weather.files names site '{site}', which is not in this table"
+                             + (f"; did you mean '{hint[0]}'?" if hint else ""),
+                             expected="one of " + ", ".join(tables.sites))
+        spec = FileSpec.coerce(raw)
+        if not spec.path.is_file():
+            raise InputError(spec.path, f"weather file for site '{site}' not found (weather.files.{site}.path)",
+                             expected="an existing file; relative paths are relative to the scenario file")
+        specs[str(site)] = spec
+    return specs
+
+
+def _preferred_wind_height(tables: WeatherTables, site: str) -> float:
+    """Hub height of the wind farm(s) on ``site`` (the highest), else 10 m (PV module cooling, surface stations)."""
+    hubs = [tables.wind_farms[system].params["hub_height"] for (s, system) in tables.profile_sites.values()
+            if s == site and system in tables.wind_farms]
+    return max(hubs) if hubs else 10.0
+
+
+def apply_weather_files(wx: synth.SiteWeather, tables: WeatherTables, specs: Mapping[str, FileSpec],
+                        weather_year: int) -> tuple[synth.SiteWeather, dict[str, SiteSeries]]:
+    """Replace the synthetic weather of each site in ``specs`` by its file (GHI, DNI/DHI -- Erbs where the file has
+    none --, temperature, wind at the file's height). Returns a new SiteWeather and the series read."""
+    if not specs:
+        return wx, {}
+    names = [s.site for s in wx.sites]
+    ghi, dni, dhi = wx.ghi.copy(), wx.dni.copy(), wx.dhi.copy()
+    temp, wind, csi = wx.temp_air.copy(), wx.wind_speed.copy(), wx.csi_daily.copy()
+    target = wx.ghi_target_monthly.copy()
+    sites = list(wx.sites)
+    geo = wx.geometry
+    read: dict[str, SiteSeries] = {}
+    for site, spec in specs.items():
+        j = names.index(site)
+        series = read_site_weather(spec, tables.sites[site], weather_year, geo.ghi_clear[:, j],
+                                   _preferred_wind_height(tables, site))
+        d = series.data
+        ghi[:, j] = d["ghi_w_m2"].to_numpy()
+        if series.has_components:
+            dni[:, j], dhi[:, j] = d["dni_w_m2"].to_numpy(), d["dhi_w_m2"].to_numpy()
+        else:
+            b, f = synth.decompose(ghi[:, [j]], geo.zenith[:, [j]], geo.doy, geo.dni_clear[:, [j]])
+            dni[:, j], dhi[:, j] = b[:, 0], f[:, 0]
+        temp[:, j] = d["temp_air_c"].to_numpy()
+        wind[:, j] = d["wind_speed_ms"].to_numpy()
+        sites[j] = dataclasses.replace(sites[j], params={**sites[j].params, "wind_height": series.wind_height_m})
+        daily = lambda a: a.reshape(synth.DAYS, 24).sum(axis=1)  # noqa: E731
+        with np.errstate(invalid="ignore", divide="ignore"):
+            csi[:, j] = np.nan_to_num(daily(ghi[:, j]) / daily(geo.ghi_clear[:, j]))
+        target[:, j] = np.nan   # a file is not calibrated to the station totals
+        read[site] = series
+    return dataclasses.replace(wx, sites=sites, ghi=ghi, dni=dni, dhi=dhi, temp_air=temp, wind_speed=wind,
+                               csi_daily=csi, ghi_target_monthly=target), read
 
 
 def _sites_needed(tables: WeatherTables, pairs) -> list[str]:
@@ -65,10 +146,11 @@ def _sites_needed(tables: WeatherTables, pairs) -> list[str]:
 
 
 def _compute_capacity_factors(tables: WeatherTables, pairs: list[tuple[str, str]], weather_year: int,
-                              seed: int) -> pd.DataFrame:
+                              seed: int, files: Mapping[str, FileSpec] | None = None) -> pd.DataFrame:
     # Weather for *all* sites, so a site's weather does not depend on which pairs were requested.
     all_sites = list(tables.sites)
     wx = synth.synthesize(tables, all_sites, weather_year, seed)
+    wx, _ = apply_weather_files(wx, tables, files or {}, weather_year)
     cols = {}
     for tech, region in pairs:
         site, system = tables.profile_sites[(tech, region)]
@@ -120,13 +202,18 @@ def _read_cache(path: Path, key: str, pairs) -> pd.DataFrame | None:
 
 
 def capacity_factors(inputs_dir: Path, pairs: list[tuple[str, str]], weather_year: int = 2023,
-                     seed: int = DEFAULT_SEED, cache_dir: Path | None = None) -> pd.DataFrame:
+                     seed: int = DEFAULT_SEED, cache_dir: Path | None = None, *,
+                     weather_files: Mapping | None = None) -> pd.DataFrame:
     """Hourly capacity factors (MW AC per MW nameplate; PV nameplate = DC MWp) for (technology, region) pairs.
 
     Returns a DataFrame indexed by 8760 tz-naive hour-beginning KST timestamps of ``weather_year`` (29 Feb dropped),
     with MultiIndex columns (technology, region) in the order requested, float64 values in [0, 1].
+    ``weather_files``: site -> {path, format[, timezone, wind_height_m]} (the scenario's ``weather.files``; a
+    :class:`~re300.weather.readers.FileSpec`, a mapping or the scenario's model): those sites take their weather from
+    the file (see ``re300.weather.readers``), every other site keeps the embedded synthetic weather.
     Results are cached as NetCDF in ``cache_dir`` (default ``<repo>/.cache/profiles``) under a sha256 key of every
-    input that determines them.  Raises :class:`re300.errors.InputError` for unmapped pairs or bad tables.
+    input that determines them, including the content of each weather file.  Raises
+    :class:`re300.errors.InputError` for unmapped pairs, bad tables or bad weather files.
     """
     inputs_dir = Path(inputs_dir)
     tables = load_weather_tables(inputs_dir)
@@ -134,14 +221,15 @@ def capacity_factors(inputs_dir: Path, pairs: list[tuple[str, str]], weather_yea
     if not pairs:
         raise InputError(inputs_dir / "profile_sites.csv", "no (technology, region) pairs requested",
                          expected="at least one pair")
-    key = cache_key(tables, pairs, weather_year, seed)
+    files = file_specs(tables, weather_files)
+    key = cache_key(tables, pairs, weather_year, seed, files)
     cache_dir = DEFAULT_CACHE_DIR if cache_dir is None else Path(cache_dir)
     path = cache_dir / f"cf_{key[:24]}.nc"
     if path.is_file():
         df = _read_cache(path, key, pairs)
         if df is not None:
             return df
-    df = _compute_capacity_factors(tables, pairs, weather_year, seed)
+    df = _compute_capacity_factors(tables, pairs, weather_year, seed, files)
     try:
         _write_cache(df, path, key)
     except OSError:
@@ -149,18 +237,30 @@ def capacity_factors(inputs_dir: Path, pairs: list[tuple[str, str]], weather_yea
     return df
 
 
-def weather_dataset(inputs_dir: Path, weather_year: int = 2023, seed: int = DEFAULT_SEED) -> xr.Dataset:
-    """The synthetic weather of every site in ``sites.csv`` as an xarray Dataset (site x time).
+def site_weather(inputs_dir: Path, weather_year: int = 2023, seed: int = DEFAULT_SEED, *,
+                 weather_files: Mapping | None = None) -> tuple[WeatherTables, synth.SiteWeather, dict[str, FileSpec]]:
+    """(tables, weather of every site in sites.csv order, the file specs used): the arrays behind weather_dataset,
+    with each site's wind at its reference height (``sites[j].params['wind_height']``; the file's height for a file)."""
+    tables = load_weather_tables(Path(inputs_dir))
+    files = file_specs(tables, weather_files)
+    wx = synth.synthesize(tables, list(tables.sites), weather_year, seed)
+    wx, _ = apply_weather_files(wx, tables, files, weather_year)
+    return tables, wx, files
+
+
+def weather_dataset(inputs_dir: Path, weather_year: int = 2023, seed: int = DEFAULT_SEED, *,
+                    weather_files: Mapping | None = None) -> xr.Dataset:
+    """The weather of every site in ``sites.csv`` as an xarray Dataset (site x time): embedded synthetic weather,
+    or the site's file where ``weather_files`` names one (as in :func:`capacity_factors`).
 
     Variables: ghi_w_m2, dni_w_m2, dhi_w_m2, ghi_clear_w_m2, temp_air_c, wind_speed_hub_ms (at ``wind_height_m``:
     the hub height of the wind farm mapped to the site in profile_sites.csv, else the site's reference height),
-    daily clear-sky index; coordinates region, kind, lat, lon.
+    daily clear-sky index; coordinates region, kind, lat, lon, weather_source ("embedded" or "<format>:<file>").
     """
-    tables = load_weather_tables(Path(inputs_dir))
+    tables, wx, files = site_weather(inputs_dir, weather_year, seed, weather_files=weather_files)
     names = list(tables.sites)
-    wx = synth.synthesize(tables, names, weather_year, seed)
     wind = wx.wind_speed.copy()
-    height = np.array([tables.sites[s].params["wind_height"] for s in names], float)
+    height = np.array([wx.sites[j].params["wind_height"] for j in range(len(names))], float)
     for (_tech, _region), (site, system) in tables.profile_sites.items():
         if system in tables.wind_farms:
             j = names.index(site)
@@ -186,9 +286,12 @@ def weather_dataset(inputs_dir: Path, weather_year: int = 2023, seed: int = DEFA
             "lat": ("site", [tables.sites[s].lat for s in names]),
             "lon": ("site", [tables.sites[s].lon for s in names]),
             "wind_height_m": ("site", height),
+            "weather_source": ("site", [f"{files[s].format}:{files[s].path.name}" if s in files else "embedded"
+                                        for s in names]),
         },
         attrs={"timezone": TIMEZONE_ATTR, "time_convention": "hour-beginning labels, 8760 h (29 Feb dropped)",
                "weather_year": int(weather_year), "seed": int(seed), "code_version": CODE_VERSION,
-               "description": "re300 embedded synthetic weather (seeded, spatially correlated)"},
+               "description": ("re300 embedded synthetic weather (seeded, spatially correlated)" if not files else
+                               "re300 embedded synthetic weather, with weather files for: " + ", ".join(files))},
     )
     return ds.transpose("site", "time", "day")

@@ -188,17 +188,24 @@ def _clearness(tables: WeatherTables, sites: list[Site], geo: SolarGeometry, ind
     return ghi, csi_d, target_m
 
 
-def _decompose(ghi: np.ndarray, geo: SolarGeometry) -> tuple[np.ndarray, np.ndarray]:
+def decompose(ghi: np.ndarray, zenith: np.ndarray, doy: np.ndarray, dni_clear: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """DNI and DHI (W/m2) from GHI by the Erbs model, column by column (arrays shaped (8760, n)).
+
+    DNI is capped at 1.1 x clear-sky DNI; DHI is then recomputed so that GHI = DNI cos z + DHI holds exactly."""
     dni = np.empty_like(ghi)
     dhi = np.empty_like(ghi)
     for j in range(ghi.shape[1]):
-        out = pvlib.irradiance.erbs(ghi[:, j], geo.zenith[:, j], geo.doy)
+        out = pvlib.irradiance.erbs(ghi[:, j], zenith[:, j], doy)
         dni[:, j] = np.nan_to_num(out["dni"])
         dhi[:, j] = np.nan_to_num(out["dhi"])
-    dni = np.minimum(dni, np.maximum(geo.dni_clear * 1.1, 0))
-    cosz = np.clip(np.cos(np.radians(geo.zenith)), 0, None)
+    dni = np.minimum(dni, np.maximum(dni_clear * 1.1, 0))
+    cosz = np.clip(np.cos(np.radians(zenith)), 0, None)
     dhi = np.clip(ghi - dni * cosz, 0, None)   # keep closure GHI = DNI cos z + DHI after the cap
     return dni, dhi
+
+
+def _decompose(ghi: np.ndarray, geo: SolarGeometry) -> tuple[np.ndarray, np.ndarray]:
+    return decompose(ghi, geo.zenith, geo.doy, geo.dni_clear)
 
 
 # ---------------------------------------------------------------------------------------------- temperature

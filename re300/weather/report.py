@@ -1,0 +1,468 @@
+"""Validation report of the weather and capacity-factor profiles against Korean statistics.
+
+    write_report(scenario, output_dir=None, cache_dir=None) -> Path      # <output_dir>/profiles/
+
+writes, atomically (``re300.results.atomic.atomic_output_dir``):
+
+- ``validation.csv``: one row per check of ``inputs/profile_checks.csv`` -- quantity, place, period, weather_years,
+  value, low, high, unit, within_band, note (why a value lies outside its band), reference, source, status.
+- ``monthly.csv``: the monthly numbers behind the figures (quantity, place, year, month, value, unit).
+- ``report.json``: scenario, weather years, seed, weather files with their sha256, code version, counts.
+- PNG figures: ``ghi_monthly.png``, ``cf_monthly.png``, ``cf_annual.png``, ``diurnal_by_season.png``,
+  ``correlation.png``, ``interannual_wind.png``.
+
+The checks (``inputs/profile_checks.csv``: check, place, period, reference, low, high, unit, source, status,
+explanation) name a computation below (CHECK_KINDS); the table holds every band with its source, the code holds none.
+Values are for the scenario's weather year, except ``monthly_cf`` (the mean of that month over the report's years)
+and ``interannual_cf_sd`` (across the years).
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from re300.errors import InputError
+
+from . import api
+from .tables import WeatherTables, _need, _number, _read_csv, _status, load_weather_tables
+
+CHECKS_FILE = "profile_checks.csv"
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+SEASONS = {"DJF": (12, 1, 2), "MAM": (3, 4, 5), "JJA": (6, 7, 8), "SON": (9, 10, 11)}
+#: check kind -> (unit, place kind, period kind, quantity text)
+CHECK_KINDS = {
+    "annual_ghi": ("kWh/m2/yr", "site", None, "annual GHI"),
+    "monthly_ghi": ("kWh/m2", "site", "month", "monthly GHI"),
+    "monthly_clearness": ("1", "site", "month", "monthly clearness index (GHI / extraterrestrial horizontal)"),
+    "annual_temperature": ("degC", "site", None, "annual mean air temperature"),
+    "monthly_temperature": ("degC", "site", "month", "monthly mean air temperature"),
+    "mean_wind_speed": ("m/s", "site", None, "mean wind speed at the site's reference height"),
+    "annual_cf": ("%", "pair", None, "annual capacity factor"),
+    "monthly_cf": ("%", "pair", "month", "monthly capacity factor, mean of the weather years"),
+    "winter_summer_cf_ratio": ("1", "pair", None, "capacity factor Dec-Feb / Jun-Aug"),
+    "peak_month_cf": ("month", "pair", None, "month of the highest capacity factor"),
+    "peak_hour_cf": ("h", "pair", "season", "hour (KST, hour beginning) of the highest mean capacity factor"),
+    "daily_clearness_correlation": ("1", "site_pair", None, "correlation of the daily clear-sky index"),
+    "hourly_cf_correlation": ("1", "pair_pair", None, "correlation of hourly capacity factors"),
+    "interannual_cf_sd": ("% of mean", "pair", None, "inter-annual standard deviation of the annual capacity factor"),
+}
+FIGURES = ("ghi_monthly.png", "cf_monthly.png", "cf_annual.png", "diurnal_by_season.png", "correlation.png",
+           "interannual_wind.png")
+OUTPUT_COLUMNS = ("quantity", "place", "period", "weather_years", "value", "low", "high", "unit", "within_band", "note",
+                  "reference", "source", "status")
+
+
+@dataclass
+class CheckDef:
+    check: str
+    place: str
+    period: str
+    reference: float
+    low: float
+    high: float
+    unit: str
+    source: str
+    status: str
+    explanation: str
+
+
+@dataclass
+class ProfileData:
+    """Everything the checks and figures need, computed once."""
+
+    tables: WeatherTables
+    year: int
+    years: list[int]
+    seed: int
+    files: dict
+    wx: object                       # SiteWeather of the scenario year (all sites)
+    cf: dict[int, pd.DataFrame]      # year -> hourly CF of every mapped pair
+
+    @property
+    def sites(self) -> list[str]:
+        return [s.site for s in self.wx.sites]
+
+    def site_index(self, site: str) -> int:
+        return self.sites.index(site)
+
+    @property
+    def cf_year(self) -> pd.DataFrame:
+        return self.cf[self.year]
+
+
+# ------------------------------------------------------------------------------------------------- the table
+def _pair(text: str) -> tuple[str, str] | None:
+    parts = text.split("/")
+    return (parts[0], parts[1]) if len(parts) == 2 and all(parts) else None
+
+
+def load_checks(inputs_dir: Path, tables: WeatherTables) -> list[CheckDef]:
+    """Read and validate ``inputs/profile_checks.csv`` (InputError naming file, row, column, value, expected)."""
+    path = Path(inputs_dir) / CHECKS_FILE
+    rows = _read_csv(path, ("check", "place", "period", "reference", "low", "high", "unit", "source", "status",
+                            "explanation"))
+    out = []
+    for row, rec in rows:
+        kind = _need(path, row, rec, "check")
+        if kind not in CHECK_KINDS:
+            raise InputError(path, "unknown check", row=row, column="check", value=kind,
+                             expected="one of " + ", ".join(CHECK_KINDS))
+        unit, place_kind, period_kind, _ = CHECK_KINDS[kind]
+        if rec.get("unit", "") != unit:
+            raise InputError(path, f"wrong unit for check '{kind}'", row=row, column="unit", value=rec.get("unit"),
+                             expected=unit)
+        place = _need(path, row, rec, "place")
+        names = place.split("|") if place_kind.endswith("_pair") else [place]
+        if place_kind.endswith("_pair") and len(names) != 2:
+            raise InputError(path, "a correlation needs two places separated by '|'", row=row, column="place",
+                             value=place, expected="a|b")
+        for name in names:
+            if place_kind.startswith("site") and name not in tables.sites:
+                raise InputError(path, "site not in sites.csv", row=row, column="place", value=name,
+                                 expected="one of " + ", ".join(tables.sites))
+            if place_kind.startswith("pair") and _pair(name) not in tables.profile_sites:
+                raise InputError(path, "technology/region not in profile_sites.csv", row=row, column="place",
+                                 value=name, expected="one of " + ", ".join(f"{t}/{r}" for t, r in tables.profile_sites))
+        period = rec.get("period", "")
+        if period_kind == "month" and period not in {str(m) for m in range(1, 13)}:
+            raise InputError(path, f"check '{kind}' needs a month", row=row, column="period", value=period,
+                             expected="1..12")
+        if period_kind == "season" and period not in SEASONS:
+            raise InputError(path, f"check '{kind}' needs a season", row=row, column="period", value=period,
+                             expected=" | ".join(SEASONS))
+        if period_kind is None and period:
+            raise InputError(path, f"check '{kind}' takes no period", row=row, column="period", value=period,
+                             expected="an empty field")
+        bounds = [(_number(path, row, c, rec[c]) if rec.get(c, "") != "" else math.nan) for c in ("low", "high")]
+        if all(math.isnan(b) for b in bounds):
+            raise InputError(path, "a band needs at least one bound", row=row, column="low", expected="a number")
+        if not any(math.isnan(b) for b in bounds) and bounds[0] > bounds[1]:
+            raise InputError(path, "low above high", row=row, column="low", value=rec["low"],
+                             expected=f"<= {rec['high']}")
+        ref = _number(path, row, "reference", rec["reference"]) if rec.get("reference", "") != "" else math.nan
+        _status(path, row, rec)
+        out.append(CheckDef(kind, place, period, ref, bounds[0], bounds[1], unit, rec["source"], rec["status"],
+                            rec.get("explanation", "")))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------- data
+def profile_data(inputs_dir: Path, year: int, years: list[int], seed: int, weather_files=None,
+                 cache_dir: Path | None = None) -> ProfileData:
+    tables, wx, files = api.site_weather(inputs_dir, year, seed, weather_files=weather_files)
+    pairs = list(tables.profile_sites)
+    years = sorted(set(years) | {year})
+    cf = {y: api.capacity_factors(inputs_dir, pairs, weather_year=y, seed=seed, cache_dir=cache_dir,
+                                  weather_files=weather_files) for y in years}
+    return ProfileData(tables, year, years, seed, files, wx, cf)
+
+
+def _monthly_sum_kwh(values: np.ndarray, index: pd.DatetimeIndex) -> np.ndarray:
+    return pd.Series(values, index).groupby(index.month).sum().reindex(range(1, 13)).to_numpy() / 1000.0
+
+
+def _reference_height_wind(d: ProfileData, site: str) -> tuple[np.ndarray, float]:
+    """The site's wind at its reference height of site_parameters.csv (a file's wind is moved there by the shear
+    exponent of the site's wind farm, 1/7 where there is none)."""
+    j = d.site_index(site)
+    h_table = d.tables.sites[site].params["wind_height"]
+    h_data = d.wx.sites[j].params["wind_height"]
+    alpha = next((d.tables.wind_farms[system].params["shear_exponent"] for (s, system) in d.tables.profile_sites.values()
+                  if s == site and system in d.tables.wind_farms), 1.0 / 7.0)
+    return d.wx.wind_speed[:, j] * (h_table / h_data) ** alpha, h_table
+
+
+def compute(c: CheckDef, d: ProfileData) -> float:
+    """The model's value for one check."""
+    idx = d.wx.index
+    month = int(c.period) if c.period.isdigit() else None
+    if c.check in ("annual_ghi", "monthly_ghi", "monthly_clearness"):
+        j = d.site_index(c.place)
+        ghi = _monthly_sum_kwh(d.wx.ghi[:, j], idx)
+        if c.check == "annual_ghi":
+            return float(ghi.sum())
+        if c.check == "monthly_ghi":
+            return float(ghi[month - 1])
+        return float(ghi[month - 1] / _monthly_sum_kwh(d.wx.geometry.g0h[:, j], idx)[month - 1])
+    if c.check in ("annual_temperature", "monthly_temperature"):
+        t = pd.Series(d.wx.temp_air[:, d.site_index(c.place)], idx)
+        return float(t.mean() if month is None else t[idx.month == month].mean())
+    if c.check == "mean_wind_speed":
+        return float(_reference_height_wind(d, c.place)[0].mean())
+    if c.check in ("daily_clearness_correlation", "hourly_cf_correlation"):
+        a, b = c.place.split("|")
+        if c.check == "daily_clearness_correlation":
+            x, y = d.wx.csi_daily[:, d.site_index(a)], d.wx.csi_daily[:, d.site_index(b)]
+        else:
+            x, y = d.cf_year[_pair(a)].to_numpy(), d.cf_year[_pair(b)].to_numpy()
+        return float(np.corrcoef(x, y)[0, 1])
+    pair = _pair(c.place)
+    s = d.cf_year[pair]
+    if c.check == "annual_cf":
+        return 100.0 * float(s.mean())
+    if c.check == "monthly_cf":
+        return 100.0 * float(np.mean([cf[pair][cf.index.month == month].mean() for cf in d.cf.values()]))
+    if c.check == "winter_summer_cf_ratio":
+        return float(s[s.index.month.isin(SEASONS["DJF"])].mean() / s[s.index.month.isin(SEASONS["JJA"])].mean())
+    if c.check == "peak_month_cf":
+        return float(s.groupby(s.index.month).mean().idxmax())
+    if c.check == "peak_hour_cf":
+        sub = s[s.index.month.isin(SEASONS[c.period])]
+        return float(sub.groupby(sub.index.hour).mean().idxmax())
+    if c.check == "interannual_cf_sd":
+        if len(d.cf) < 2:
+            return math.nan
+        annual = np.array([cf[pair].mean() for cf in d.cf.values()])
+        return 100.0 * float(annual.std(ddof=1) / annual.mean())
+    raise AssertionError(c.check)  # pragma: no cover -- load_checks admits only CHECK_KINDS
+
+
+def _years_text(years: list[int]) -> str:
+    if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}-{years[-1]}"
+    return ", ".join(map(str, years))
+
+
+def _note(c: CheckDef, value: float, d: ProfileData) -> str:
+    if math.isnan(value):
+        return (f"needs at least two weather years; weather.years gives {_years_text(d.years)} "
+                "(set e.g. years: [2019, 2020, 2021, 2022, 2023])")
+    side, bound = ("below", c.low) if not math.isnan(c.low) and value < c.low else ("above", c.high)
+    parts = [f"{value:.4g} {c.unit} is {abs(value - bound):.3g} {side} the band"]
+    if c.check == "annual_cf" and len(d.cf) > 1:
+        mean = 100.0 * float(np.mean([cf[_pair(c.place)].mean() for cf in d.cf.values()]))
+        inside = (math.isnan(c.low) or mean >= c.low) and (math.isnan(c.high) or mean <= c.high)
+        parts.append(f"the {_years_text(d.years)} mean is {mean:.1f} % ({'inside' if inside else 'also outside'} "
+                     f"the band{': one weather year varies' if inside else ''})")
+    site = c.place.split("|")[0]
+    site = d.tables.profile_sites[_pair(site)][0] if _pair(site) in d.tables.profile_sites else site
+    if site in d.files:
+        parts.append(f"site '{site}' uses the weather file {d.files[site].path.name} (not calibrated to the "
+                     "station totals)")
+    if c.explanation:
+        parts.append(c.explanation)
+    return "; ".join(parts)
+
+
+def evaluate(checks: list[CheckDef], d: ProfileData) -> pd.DataFrame:
+    rows = []
+    for c in checks:
+        value = compute(c, d)
+        within = (not math.isnan(value) and (math.isnan(c.low) or value >= c.low)
+                  and (math.isnan(c.high) or value <= c.high))
+        _, _, period_kind, text = CHECK_KINDS[c.check]
+        if c.check in ("monthly_cf", "interannual_cf_sd"):
+            years = _years_text(d.years)
+        else:
+            years = str(d.year)
+        if c.check in ("annual_cf", "monthly_cf", "winter_summer_cf_ratio", "peak_month_cf", "peak_hour_cf",
+                       "interannual_cf_sd"):
+            text = f"{text}, {c.place.split('/')[0]}"
+            place = c.place.split("/")[1]
+        else:
+            place = c.place
+        if c.check == "mean_wind_speed":
+            text = f"mean wind speed at {d.tables.sites[c.place].params['wind_height']:g} m"
+        period = MONTHS[int(c.period) - 1] if period_kind == "month" else c.period
+        rows.append(dict(quantity=text, place=place, period=period, weather_years=years, value=value, low=c.low,
+                         high=c.high, unit=c.unit, within_band=bool(within), note="" if within else _note(c, value, d),
+                         reference=c.reference, source=c.source, status=c.status))
+    return pd.DataFrame(rows, columns=list(OUTPUT_COLUMNS))
+
+
+def monthly_table(d: ProfileData) -> pd.DataFrame:
+    """Monthly GHI per PV station (scenario year) and monthly CF per pair (every year), tidy."""
+    rows = []
+    idx = d.wx.index
+    stations = sorted({site for site, system in d.tables.profile_sites.values() if system in d.tables.pv_systems},
+                      key=d.sites.index)
+    for site in stations:
+        for m, v in enumerate(_monthly_sum_kwh(d.wx.ghi[:, d.site_index(site)], idx), 1):
+            rows.append(("ghi", site, d.year, m, v, "kWh/m2"))
+    for y, cf in d.cf.items():
+        monthly = cf.groupby(cf.index.month).mean() * 100.0
+        for (tech, region) in cf.columns:
+            for m, v in monthly[(tech, region)].items():
+                rows.append((f"capacity_factor_{tech}", region, y, int(m), float(v), "%"))
+    return pd.DataFrame(rows, columns=["quantity", "place", "year", "month", "value", "unit"])
+
+
+# ------------------------------------------------------------------------------------------------- figures
+def _figures(folder: Path, d: ProfileData, checks: list[CheckDef], results: pd.DataFrame) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"font.size": 8, "axes.titlesize": 9, "figure.dpi": 110})
+    idx = d.wx.index
+    x = np.arange(1, 13)
+
+    # 1. monthly GHI per station vs the published annual totals and the monthly estimates
+    ghi_checks = [c for c in checks if c.check in ("annual_ghi", "monthly_ghi")]
+    stations = list(dict.fromkeys(c.place for c in ghi_checks))
+    if stations:
+        fig, axes = plt.subplots(1, len(stations), figsize=(4.0 * len(stations), 3.2), sharey=True, squeeze=False)
+        for ax, site in zip(axes[0], stations):
+            model = _monthly_sum_kwh(d.wx.ghi[:, d.site_index(site)], idx)
+            ax.bar(x, model, color="#f2a900", label=f"model {d.year}")
+            est = {int(c.period): c for c in ghi_checks if c.place == site and c.check == "monthly_ghi"}
+            if est:
+                m = sorted(est)
+                ax.errorbar(m, [est[k].reference for k in m],
+                            yerr=[[est[k].reference - est[k].low for k in m], [est[k].high - est[k].reference for k in m]],
+                            fmt="o", color="k", ms=3, capsize=2, label="honam-facts §7 estimate ±15 %")
+            annual = next((c for c in ghi_checks if c.place == site and c.check == "annual_ghi"), None)
+            title = f"{site}: {model.sum():,.0f} kWh/m² in {d.year}"
+            if annual is not None:
+                title += f"\n(published {annual.reference:,.0f}, band {annual.low:,.0f}–{annual.high:,.0f})"
+            ax.set_title(title)
+            ax.set_xticks(x, [mm[0] for mm in MONTHS])
+            ax.set_ylabel("GHI (kWh/m² per month)")
+        axes[0][0].legend(loc="lower center")
+        fig.tight_layout()
+        fig.savefig(folder / "ghi_monthly.png")
+        plt.close(fig)
+
+    cf = d.cf_year
+    pv = [p for p in cf.columns if p in {k for k, (_, s) in d.tables.profile_sites.items() if s in d.tables.pv_systems}]
+    wind = [p for p in cf.columns if p not in pv]
+
+    # 2. monthly CF per technology and region
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=False)
+    for ax, group, title in ((axes[0], pv, "PV"), (axes[1], wind, "wind")):
+        monthly = cf[group].groupby(cf.index.month).mean() * 100
+        for col in group:
+            ax.plot(x, monthly[col], marker="o", ms=2.5, lw=1.2, label=f"{col[0]} / {col[1]}")
+        ax.set_title(f"monthly capacity factor, {title}, weather year {d.year}")
+        ax.set_xticks(x, [mm[0] for mm in MONTHS])
+        ax.set_ylabel("%")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=6.5, ncol=2)
+    jun = [c for c in checks if c.check == "monthly_cf" and c.period == "6"]
+    if jun:
+        axes[1].axhspan(jun[0].low, jun[0].high, color="grey", alpha=0.15,
+                        label="national June 2020 13.7 % ±4 (mean of years)")
+        axes[1].legend(fontsize=6.5, ncol=2)
+    fig.tight_layout()
+    fig.savefig(folder / "cf_monthly.png")
+    plt.close(fig)
+
+    # 3. annual CF per pair against the observation bands
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    labels = [f"{t} / {r}" for t, r in cf.columns]
+    values = cf.mean().to_numpy() * 100
+    ax.barh(range(len(labels)), values, color=["#f2a900" if p in pv else "#3b7dd8" for p in cf.columns])
+    for i, p in enumerate(cf.columns):
+        right = values[i]
+        for c in (c for c in checks if c.check == "annual_cf" and _pair(c.place) == p):
+            lo = c.low if not math.isnan(c.low) else 0.0
+            hi = c.high if not math.isnan(c.high) else lo
+            ax.plot([lo, hi], [i, i], color="k", lw=3, alpha=0.45, solid_capstyle="butt")
+            right = max(right, hi)
+        ax.text(right + 0.4, i, f"{values[i]:.1f} %", va="center", fontsize=7)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"annual capacity factor in {d.year} (%); grey bars: bands of inputs/{CHECKS_FILE}")
+    ax.set_title("annual capacity factor vs Korean observations")
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(folder / "cf_annual.png")
+    plt.close(fig)
+
+    # 4. diurnal shapes by season (KST, hour beginning)
+    fig, axes = plt.subplots(1, 4, figsize=(13, 3.3), sharey=True)
+    for ax, (season, months) in zip(axes, SEASONS.items()):
+        sub = cf[cf.index.month.isin(months)]
+        prof = sub.groupby(sub.index.hour).mean() * 100
+        for col in cf.columns:
+            ax.plot(prof.index, prof[col], lw=1.2, ls="-" if col in pv else "--", label=f"{col[0]} / {col[1]}")
+        ax.set_title(f"{season} {d.year}")
+        ax.set_xticks(range(0, 24, 3))
+        ax.set_xlabel("hour (KST, hour beginning)")
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("mean capacity factor (%)")
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.tight_layout()
+    fig.legend(handles, names, fontsize=6.5, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    fig.savefig(folder / "diurnal_by_season.png", bbox_inches="tight")
+    plt.close(fig)
+
+    # 5. cross-site correlation: daily clear-sky index (PV sites) and hourly CF (all pairs)
+    pv_sites = sorted({site for site, system in d.tables.profile_sites.values() if system in d.tables.pv_systems},
+                      key=d.sites.index)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.6))
+    daily = np.corrcoef(d.wx.csi_daily[:, [d.site_index(s) for s in pv_sites]].T)
+    hourly = cf.corr().to_numpy()
+    for ax, mat, names, title in ((axes[0], daily, pv_sites, f"daily clear-sky index, PV sites, {d.year}"),
+                                  (axes[1], hourly, labels, f"hourly capacity factor, {d.year}")):
+        im = ax.imshow(mat, vmin=-0.2, vmax=1.0, cmap="viridis")
+        ax.set_xticks(range(len(names)), names, rotation=60, ha="right", fontsize=6.5)
+        ax.set_yticks(range(len(names)), names, fontsize=6.5)
+        for i in range(len(names)):
+            for k in range(len(names)):
+                ax.text(k, i, f"{mat[i, k]:.2f}", ha="center", va="center", fontsize=5.5,
+                        color="w" if mat[i, k] < 0.6 else "k")
+        ax.set_title(title)
+        fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+    fig.tight_layout()
+    fig.savefig(folder / "correlation.png")
+    plt.close(fig)
+
+    # 6. inter-annual variability of annual CF
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    years = list(d.cf)
+    for col in cf.columns:
+        series = [d.cf[y][col].mean() * 100 for y in years]
+        ax.plot(years, series, marker="o", ms=3, ls="-" if col in wind else ":", label=f"{col[0]} / {col[1]}")
+    ax.set_xticks(years)
+    ax.set_ylabel("annual capacity factor (%)")
+    sd = results[results["quantity"].str.startswith("inter-annual")]
+    sub = "; ".join(f"{q.split(', ')[-1]} {p}: sd {v:.1f} % of mean (band {lo:g}–{hi:g})"
+                    for q, p, v, lo, hi in zip(sd["quantity"], sd["place"], sd["value"], sd["low"], sd["high"]))
+    ax.set_title(f"annual capacity factor by weather year (seed {d.seed})\n{sub}", fontsize=8)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=6.5, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    fig.tight_layout()
+    fig.savefig(folder / "interannual_wind.png", bbox_inches="tight")
+    plt.close(fig)
+
+
+# ------------------------------------------------------------------------------------------------- entry point
+def write_report(sc, output_dir: Path | None = None, cache_dir: Path | None = None) -> Path:
+    """Write the validation report of scenario ``sc`` to ``<output_dir or sc.output_dir>/profiles/``; return it."""
+    from re300.results.atomic import atomic_output_dir
+
+    inputs_dir = Path(sc.inputs_dir)
+    tables = load_weather_tables(inputs_dir)
+    checks = load_checks(inputs_dir, tables)
+    d = profile_data(inputs_dir, sc.weather.year, sc.weather.report_years(), sc.weather.seed,
+                     weather_files=sc.weather.files, cache_dir=cache_dir)
+    results = evaluate(checks, d)
+    final = Path(output_dir if output_dir is not None else sc.output_dir) / "profiles"
+    with atomic_output_dir(final) as tmp:
+        results.to_csv(tmp / "validation.csv", index=False, float_format="%.6g")
+        monthly_table(d).to_csv(tmp / "monthly.csv", index=False, float_format="%.6g")
+        _figures(tmp, d, checks, results)
+        meta = {
+            "scenario": sc.name,
+            "scenario_files": [str(p) for p in sc.source_files],
+            "weather_year": d.year,
+            "weather_years": d.years,
+            "seed": d.seed,
+            "weather_files": {site: {"path": str(spec.path), "format": spec.format,
+                                     "sha256": api.file_sha256(spec.path)} for site, spec in d.files.items()},
+            "code_version": api.CODE_VERSION,
+            "checks": int(len(results)),
+            "within_band": int(results["within_band"].sum()),
+            "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "figures": list(FIGURES),
+        }
+        (tmp / "report.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return final
