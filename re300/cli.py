@@ -1,4 +1,4 @@
-"""Command line: `re300 solve MODEL.yaml`, `re300 show MODEL.yaml`.
+"""Command line: `re300 solve MODEL.yaml`, `re300 show MODEL.yaml`, `re300 verify OUTPUT_DIR`.
 
 Errors that re300 anticipates (`re300.errors.Re300Error`) are printed as one line
 `re300: error: <message>` with exit status 2; Ctrl-C exits with 130. `--debug` adds the traceback.
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -16,7 +17,17 @@ import yaml
 from re300.errors import Re300Error
 
 EXIT_ERROR = 2
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+_received_signal: list[int] = []
+
+
+def _on_sigterm(signum, frame):
+    """SIGTERM (e.g. `kill`, a batch scheduler) stops a run like Ctrl-C: KeyboardInterrupt unwinds the pipeline, HiGHS is
+    cancelled, the temporary output folder is deleted and earlier outputs stay untouched."""
+    _received_signal.append(signum)
+    raise KeyboardInterrupt
+
 
 
 def _version() -> str:
@@ -76,6 +87,13 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from re300.verify import print_report, verify_run
+
+    checks = verify_run(Path(args.run_dir), root=Path(args.root) if args.root else None)
+    return 0 if print_report(checks, Path(args.run_dir)) else 1
+
+
 def _run_dir_of(result) -> Path | None:
     """Best effort: the output folder from whatever run_scenario returned."""
     if isinstance(result, (str, os.PathLike)):
@@ -111,6 +129,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output root instead of the scenario's output_dir (the run writes DIR/<name>/)")
     p.set_defaults(func=_cmd_solve)
 
+    p = sub.add_parser("verify", parents=[common], help="re-check a finished run from its files alone",
+                       description="Re-check a finished run from its files: input hashes, energy balance, target "
+                                   "accounting, costs, CSVs against results.nc. Exit 0 if every check passes, 1 otherwise.")
+    p.add_argument("run_dir", metavar="OUTPUT_DIR", help="a run's output folder, e.g. outputs/re300_2050")
+    p.add_argument("--root", metavar="DIR", default=None,
+                   help="checkout that the manifest's relative input paths refer to (default: this re300's repository)")
+    p.set_defaults(func=_cmd_verify)
+
     p = sub.add_parser("show", parents=[common], help="print the resolved scenario (extends merged, defaults filled)",
                        description="Print the fully merged and defaulted scenario as YAML.")
     p.add_argument("model", metavar="MODEL.yaml", help="scenario file")
@@ -126,6 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     debug = getattr(args, "debug", False)
+    _received_signal.clear()
+    try:
+        previous_handler = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (e.g. called from a worker): keep the default handler
+        previous_handler = None
     try:
         return int(args.func(args) or 0)
     except Re300Error as e:
@@ -136,14 +167,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         if debug:
             traceback.print_exc()
-        print("re300: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        terminated = signal.SIGTERM in _received_signal
+        print(f"re300: {'terminated (SIGTERM)' if terminated else 'interrupted'}; no outputs written "
+              "(earlier outputs untouched)", file=sys.stderr)
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `re300 show ... | head`
         try:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 -- silence the flush at exit
         except OSError:
             pass
         return 0
+    finally:
+        if previous_handler is not None:
+            signal.signal(signal.SIGTERM, previous_handler)
 
 
 if __name__ == "__main__":

@@ -114,7 +114,7 @@ def solve(built, opts: SolverOptions | None = None) -> Solution:
     t_pass = _time.perf_counter() - t0
 
     t1 = _time.perf_counter()
-    h.run()
+    run_interruptible(h)
     t_run = _time.perf_counter() - t1
 
     t2 = _time.perf_counter()
@@ -177,4 +177,47 @@ def solve(built, opts: SolverOptions | None = None) -> Solution:
         },
     )
     result._highs = h  # kept for IIS and diagnostics
+    # compiled row / column order (Pyomo ConstraintData / VarData) and bounds, LP units: see `lp_labels`
+    result._lp = {"rows": [con for con, _ in info.rows], "columns": list(columns), "row_lower": row_lb,
+                  "row_upper": row_ub, "col_lower": col_lb, "col_upper": col_ub}
     return result
+
+
+def run_interruptible(h) -> None:
+    """Run HiGHS in highspy's worker thread so that Ctrl-C (or SIGTERM turned into KeyboardInterrupt by the CLI)
+    stops the solve: the main thread waits in short slices, and on KeyboardInterrupt asks HiGHS to stop through its
+    interrupt callback, waits for the worker to finish, and re-raises KeyboardInterrupt.
+    """
+    h.HandleUserInterrupt = True
+    h.startSolve()
+    try:
+        while not h.wait(0.1)[0]:
+            pass
+    except KeyboardInterrupt:
+        h.cancelSolve()
+        while True:
+            try:
+                if h.wait(0.1)[0]:
+                    break
+            except KeyboardInterrupt:  # a second signal while HiGHS winds down: keep waiting for the worker
+                continue
+        raise
+
+
+def lp_labels(built, sol) -> tuple[list, list]:
+    """(rows, columns) of the compiled LP in HiGHS order, each entry (family name, flat index in the family) or
+    None; families are `built.lm.constraints` / `built.lm.variables` (their `dims` and `coords` name the index)."""
+    lp = getattr(sol, "_lp", None)
+    if lp is None:
+        raise SolveError("this solution keeps no compiled LP (solved before re300 kept the row order)")
+
+    def where(families):
+        pos = {}
+        for name, fam in families.items():
+            for k, item in enumerate(fam.items.ravel()):
+                if item is not None:
+                    pos[id(item)] = (name, k)
+        return pos
+
+    con_pos, var_pos = where(built.lm.constraints), where(built.lm.variables)
+    return [con_pos.get(id(c)) for c in lp["rows"]], [var_pos.get(id(v)) for v in lp["columns"]]
