@@ -180,15 +180,11 @@ def _suggest(name: str, known) -> str:
 # ---------------------------------------------------------------------------------------------
 # reading
 # ---------------------------------------------------------------------------------------------
-def _read_csv(path: Path) -> pd.DataFrame:
-    """Read a CSV as strings, keeping the line number of every data row; check the columns."""
-    name = path.name
-    if not path.is_file():
-        raise InputError(path, "input file not found", expected=f"the table {name} in {path.parent}")
-    required, optional = COLUMNS[name]
+def _read_cells(path: Path):
+    """(header, header line, data rows, their line numbers) of a CSV; blank and '#' lines skipped, cells stripped."""
     with open(path, newline="", encoding="utf-8-sig") as fh:
         reader = csv.reader(fh)
-        header = None
+        header, header_line = None, None
         rows, lines = [], []
         for cells in reader:
             line = reader.line_num
@@ -203,6 +199,21 @@ def _read_csv(path: Path) -> pd.DataFrame:
                                  expected="one cell per header column (quote cells that contain commas)")
             rows.append(cells)
             lines.append(line)
+    return header, header_line, rows, lines
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """Read a CSV as strings, keeping the line number of every data row; check the columns."""
+    name = path.name
+    if not path.is_file():
+        raise InputError(path, "input file not found", expected=f"the table {name} in {path.parent}")
+    required, optional = COLUMNS[name]
+    try:
+        header, header_line, rows, lines = _read_cells(path)
+    except UnicodeDecodeError as e:
+        raise InputError(path, f"not UTF-8 text (byte {e.start})", expected="a UTF-8 CSV file") from None
+    except csv.Error as e:
+        raise InputError(path, f"not a readable CSV file ({e})", expected="a UTF-8 CSV file") from None
     if header is None:
         raise InputError(path, "file is empty", expected="a header line: " + ",".join(required))
     seen = set()
