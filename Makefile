@@ -1,11 +1,14 @@
 # re300 — everyday commands. Needs only GNU make and python3 >= 3.10; the first target run creates .venv.
 #   make solve                      solve models/re300_2050.yaml
 #   make solve SCENARIO=quick       solve models/quick.yaml
+#   make memo SCENARIO=re300_2050   policy memo in Korean and English (outputs/re300_2050/memo/)
+#   make compare SCENARIOS="re300_2050 no_hvdc re100_2034"   comparison memo (outputs/compare/)
 #   make test | bench | clean | help
 
 PYTHON   ?= python3
 VENV      = .venv
 SCENARIO ?= re300_2050
+SCENARIOS ?= re300_2050 no_hvdc re100_2034
 BIN       = $(VENV)/bin
 STAMP     = $(VENV)/.installed
 
@@ -31,6 +34,15 @@ solve: $(STAMP)  ## solve models/$(SCENARIO).yaml, outputs in outputs/<name>/
 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest -q
+
+.PHONY: memo compare
+memo: $(STAMP)  ## policy memo (ko + en) from outputs/$(SCENARIO)/*.csv (solves first if missing): outputs/$(SCENARIO)/memo/
+	test -f outputs/$(SCENARIO)/summary.csv || $(BIN)/re300 solve models/$(SCENARIO).yaml
+	$(BIN)/re300 memo outputs/$(SCENARIO)
+
+compare: $(STAMP)  ## comparison memo of SCENARIOS="$(SCENARIOS)" (solves missing ones first): outputs/compare/
+	for s in $(SCENARIOS); do test -f outputs/$$s/summary.csv || $(BIN)/re300 solve models/$$s.yaml || exit 1; done
+	$(BIN)/re300 compare $(addprefix outputs/,$(SCENARIOS)) --output-dir outputs/compare
 
 bench: $(STAMP)  ## time each phase and peak memory (quick, flagship, full year): outputs/bench/
 	$(BIN)/python -m re300.bench

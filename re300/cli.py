@@ -87,6 +87,28 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_memo(args: argparse.Namespace) -> int:
+    from re300.report.memo import build_memo
+
+    langs = [args.lang] if args.lang else ["ko", "en"]
+    result = build_memo(Path(args.run_dir), langs=langs)
+    for path in result.files:
+        if path.suffix in (".md", ".html"):
+            print(f"re300: memo written: {_shown(path)}")
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from re300.report.compare import build_comparison
+
+    langs = [args.lang] if args.lang else ["ko", "en"]
+    result = build_comparison([Path(d) for d in args.run_dirs], out_dir=args.output_dir, langs=langs)
+    for path in result.files:
+        if path.suffix in (".md", ".html"):
+            print(f"re300: comparison written: {_shown(path)}")
+    return 0
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
     from re300.verify import print_report, verify_run
 
@@ -141,6 +163,25 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Print the fully merged and defaulted scenario as YAML.")
     p.add_argument("model", metavar="MODEL.yaml", help="scenario file")
     p.set_defaults(func=_cmd_show)
+
+    from re300.sweep.cli import add_sweep_commands  # `sweep` and `mga`
+
+    add_sweep_commands(sub, common)
+    p = sub.add_parser("memo", parents=[common], help="policy memo (Korean and English) from a run's result CSVs",
+                       description="Write RUN_DIR/memo/memo.<lang>.md and .html (figures embedded; PNGs in "
+                                   "memo/figures/) from the result CSVs of a finished run alone.")
+    p.add_argument("run_dir", metavar="RUN_DIR", help="results folder, e.g. outputs/re300_2050")
+    p.add_argument("--lang", choices=["ko", "en"], default=None, help="one language only (default: both)")
+    p.set_defaults(func=_cmd_memo)
+
+    p = sub.add_parser("compare", parents=[common], help="comparison memo of several runs (tables and figures)",
+                       description="Write a side-by-side comparison memo of finished runs, from their result CSVs, to "
+                                   "DIR (default: compare/ next to the first RUN_DIR, e.g. outputs/compare/).")
+    p.add_argument("run_dirs", metavar="RUN_DIR", nargs="+", help="results folders, e.g. outputs/re300_2050 outputs/no_hvdc")
+    p.add_argument("--lang", choices=["ko", "en"], default=None, help="one language only (default: both)")
+    p.add_argument("--output-dir", metavar="DIR", default=None, help="where to write the comparison memo")
+    p.set_defaults(func=_cmd_compare)
+
     return parser
 
 

@@ -1,0 +1,105 @@
+"""The memo's headline: every number with the CSV (and row) it comes from.
+
+`headline(run)` returns {key: HeadlineValue}. Values are in the CSV's own unit (MWh, MW, KRW, fraction, tCO2), taken
+from the CSVs or, for the few derived numbers (sums over regions, emissions avoided), computed from CSV values with the
+arithmetic stated in `sources`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .runcsv import RunResults
+
+MIN_SHOWN_MW = 0.5  # new capacity below this is LP noise and not listed
+
+
+@dataclass(frozen=True)
+class HeadlineValue:
+    key: str
+    value: float
+    kind: str  # formatting kind (numbers.KINDS)
+    unit: str  # the unit of `value` (as in the CSV)
+    sources: tuple[str, ...]
+
+
+def _hv(key, value, kind, unit, *sources) -> HeadlineValue:
+    return HeadlineValue(key, float(value), kind, unit, tuple(sources))
+
+
+def grid_emission_factor(run: RunResults) -> tuple[float, str]:
+    """(tCO2/MWh, where it came from) from the run's inputs/constants.csv."""
+    value = run.inputs.constant("grid_emission_factor")
+    path = run.inputs_dir / "constants.csv"
+    return value, f"{path.name} (grid_emission_factor)"
+
+
+def new_capacity(run: RunResults, kind: str = "power") -> pd.DataFrame:
+    """capacity.csv rows of `kind` whose new capacity is at least MIN_SHOWN_MW (MW) / MIN_SHOWN_MW (MWh)."""
+    c = run["capacity.csv"]
+    c = c[(c["kind"] == kind) & (c["new"] >= MIN_SHOWN_MW)]
+    return c.reset_index(drop=True)
+
+
+def export_links(run: RunResults) -> list[str]:
+    t = run["transmission.csv"]
+    exp = set(run.export_regions)
+    return list(dict.fromkeys(t.loc[t["to_region"].isin(exp) | t["from_region"].isin(exp), "link"]))
+
+
+def storage_technologies(run: RunResults) -> list[str]:
+    c = run["capacity.csv"]
+    return list(dict.fromkeys(c.loc[c["kind"] == "energy", "technology"]))
+
+
+def headline(run: RunResults) -> dict[str, HeadlineValue]:
+    s = "summary.csv"
+    out: dict[str, HeadlineValue] = {}
+
+    def metric(key, kind):
+        out[key] = _hv(key, run.metric(key), kind, run.summary_units.get(key, ""), f"{s}: {key}")
+
+    for key, kind in (
+        ("renewable_ratio", "ratio"), ("renewable_target_ratio", "ratio"), ("exports_delivered", "twh"),
+        ("export_ratio", "ratio"), ("total_system_cost", "trillion_krw"), ("average_cost_per_mwh_demand", "krw_per_mwh"),
+        ("renewable_target_shadow_price", "krw_per_mwh"), ("export_target_shadow_price", "krw_per_mwh"),
+        ("curtailment", "twh"), ("curtailment_share", "share"), ("honam_consumption", "twh"), ("emissions", "mt"),
+        ("nonrenewable_supply", "twh"), ("unserved_energy", "twh_small"), ("renewable_shortfall", "twh_small"),
+        ("export_shortfall", "twh_small"), ("shortfall_penalty", "trillion_krw"),
+    ):
+        metric(key, kind)
+
+    ef, ef_source = grid_emission_factor(run)
+    out["grid_emission_factor"] = _hv("grid_emission_factor", ef, "t_per_mwh", "tCO2/MWh", ef_source)
+    consumption, emissions = run.metric("honam_consumption"), run.metric("emissions")
+    out["emissions_avoided"] = _hv(
+        "emissions_avoided", consumption * ef - emissions, "mt", "tCO2/yr",
+        f"{s}: honam_consumption × {ef_source} − {s}: emissions",
+    )
+
+    # capacities to build, by region and technology
+    for kind, unit_ in (("power", "MW"), ("energy", "MWh")):
+        for _, row in new_capacity(run, kind).iterrows():
+            key = f"new_{kind}:{row['region']}:{row['technology']}"
+            out[key] = _hv(key, row["new"], "mw" if kind == "power" else "mwh", unit_,
+                           f"capacity.csv: region={row['region']}, technology={row['technology']}, kind={kind}, new")
+
+    # storage totals
+    cap = run["capacity.csv"]
+    for tech in storage_technologies(run):
+        for kind, unit_, fmt in (("power", "MW", "gw2"), ("energy", "MWh", "gwh")):
+            rows = cap[(cap["technology"] == tech) & (cap["kind"] == kind)]
+            for col in ("new", "total"):
+                key = f"storage_{kind}_{col}:{tech}"
+                out[key] = _hv(key, rows[col].sum(), fmt, unit_,
+                               f"capacity.csv: technology={tech}, kind={kind}, sum of {col} over regions")
+
+    # the corridor to the Capital region
+    for link in export_links(run):
+        for q in ("capacity_total", "capacity_new", "energy_forward", "utilisation"):
+            key = f"corridor_{q}:{link}"
+            kind = {"capacity_total": "gw", "capacity_new": "gw", "energy_forward": "twh", "utilisation": "share"}[q]
+            unit_ = {"energy_forward": "MWh", "utilisation": "fraction"}.get(q, "MW")
+            out[key] = _hv(key, run.link_value(link, q), kind, unit_, f"transmission.csv: link={link}, quantity={q}")
+    return out

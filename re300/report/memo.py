@@ -1,0 +1,237 @@
+"""`re300 memo outputs/<scenario>`: a policy memo in Korean and English, from the result CSVs alone.
+
+    result = build_memo("outputs/re300_2050", langs=("ko", "en"))
+    result.headline["renewable_ratio"].value   # == summary.csv renewable_ratio
+    result.files                               # memo/memo.ko.md, memo.ko.html, memo.en.md, memo.en.html, figures/*.png
+
+Everything is written atomically into `<run_dir>/memo/`; building one language keeps the other's files.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from re300.results.atomic import atomic_output_dir
+
+from . import figures as F
+from .assumptions import assumption_rows
+from .document import Box, Bullets, Document, Figure, Heading, Paragraph, Table, to_html, to_markdown
+from .headline import MIN_SHOWN_MW, HeadlineValue, export_links, headline, storage_technologies
+from .numbers import number, shown
+from .runcsv import RunResults, load_run
+from .text import LANGS, tr
+
+
+@dataclass
+class MemoResult:
+    run_dir: Path
+    memo_dir: Path
+    headline: dict[str, HeadlineValue]
+    files: list[Path]
+
+
+def fmt(hl: dict[str, HeadlineValue], key: str, lang: str) -> str:
+    """A headline value as the memo prints it (digits and unit)."""
+    v = hl[key]
+    return shown(v.value, v.kind, lang)
+
+
+def check_langs(langs) -> tuple[str, ...]:
+    from .runcsv import ResultsError
+
+    langs = tuple(dict.fromkeys(langs))
+    for lang in langs:
+        if lang not in LANGS:
+            raise ResultsError(f"--lang: {lang!r} is not a memo language (expected one of {', '.join(LANGS)})")
+    return langs
+
+
+# ---- the scenario line ------------------------------------------------------------------------------------------
+def scenario_line(run: RunResults, lang: str) -> str:
+    sc = run.resolved
+    targets = sc.get("targets", {})
+    re_t, ex_t = targets.get("renewable_share"), targets.get("export_share")
+    export_part = tr("export_part", lang, export_target=f"{ex_t:g}") if ex_t else ""
+    money_year = run.inputs.constant("money_year")
+    return tr("scenario_line", lang, year=sc.get("year", "?"), cost_year=sc.get("cost_year", sc.get("year", "?")),
+              re_target=f"{re_t:g}" if re_t is not None else tr("no_target", lang), export_part=export_part,
+              consumption=shown(run.metric("honam_consumption"), "twh", lang), money_year=f"{money_year:.0f}")
+
+
+# ---- the headline box -----------------------------------------------------------------------------------------
+def headline_box(run: RunResults, hl: dict[str, HeadlineValue], lang: str) -> Box:
+    f = lambda key: fmt(hl, key, lang)  # noqa: E731
+    items: list[tuple[str, str]] = []
+    subs: dict[str, list[str]] = {}
+    warnings = []
+    if hl["unserved_energy"].value > 1e-6:
+        warnings.append(tr("hl_unserved", lang, twh=f("unserved_energy")))
+    if hl["renewable_shortfall"].value + hl["export_shortfall"].value > 1e-6:
+        warnings.append(tr("hl_shortfall", lang, re=f("renewable_shortfall"), ex=f("export_shortfall"),
+                           pen=f("shortfall_penalty")))
+
+    items.append((tr("hl_ratio", lang), tr("hl_ratio_val", lang, ratio=number(hl["renewable_ratio"].value, "ratio"),
+                                              target=number(hl["renewable_target_ratio"].value, "ratio"))))
+    items.append((tr("hl_cost", lang), tr("hl_cost_val", lang, cost=f("total_system_cost"),
+                                             avg=f("average_cost_per_mwh_demand"))))
+    has_export = bool(run.resolved.get("targets", {}).get("export_share"))
+    if has_export:
+        shadow = tr("hl_shadow_val", lang, re=f("renewable_target_shadow_price"), ex=f("export_target_shadow_price"))
+    else:
+        shadow = tr("hl_shadow_val_noexport", lang, re=f("renewable_target_shadow_price"))
+    items.append((tr("hl_shadow", lang), shadow))
+
+    new_power = [v for k, v in hl.items() if k.startswith("new_power:")]
+    label = tr("hl_build", lang)
+    items.append((label, tr("hl_build_val", lang, total_gw=shown(sum(v.value for v in new_power), "gw", lang))))
+    by_tech: dict[str, float] = {}
+    for v in new_power:
+        tech = v.key.split(":")[2]
+        by_tech[tech] = by_tech.get(tech, 0.0) + v.value
+    subs[label] = [f"{run.technology_name(t, lang)}: {shown(mw, 'gw2', lang)}" for t, mw in
+                   sorted(by_tech.items(), key=lambda kv: -kv[1])]
+
+    label = tr("hl_corridor", lang)
+    items.append((label, ""))
+    subs[label] = [
+        tr("hl_corridor_item", lang, name=F.asset_label(run, link, lang), total=f(f"corridor_capacity_total:{link}"),
+           new=f(f"corridor_capacity_new:{link}"), twh=f(f"corridor_energy_forward:{link}"),
+           util=f(f"corridor_utilisation:{link}"))
+        for link in export_links(run)
+    ]
+    items.append((tr("hl_exports", lang), tr("hl_exports_val", lang, twh=f("exports_delivered"),
+                                                ratio=number(hl["export_ratio"].value, "ratio"))))
+    items.append((tr("hl_curtail", lang), tr("hl_curtail_val", lang, twh=f("curtailment"), share=f("curtailment_share"))))
+    label = tr("hl_storage", lang)
+    items.append((label, ""))
+    subs[label] = [
+        tr("hl_storage_item", lang, name=run.technology_name(t, lang), p_total=f(f"storage_power_total:{t}"),
+           e_total=f(f"storage_energy_total:{t}"), p_new=f(f"storage_power_new:{t}"), e_new=f(f"storage_energy_new:{t}"))
+        for t in storage_technologies(run)
+    ]
+    hash_note = tr("hash_changed" if any(k.endswith("constants.csv") for k in run.input_changes) else "hash_ok", lang)
+    grid = hl["honam_consumption"].value * hl["grid_emission_factor"].value
+    items.append((tr("hl_emissions", lang), tr(
+        "hl_emissions_val", lang, avoided=f("emissions_avoided"), consumption=f("honam_consumption"),
+        ef=f("grid_emission_factor"), hash_note=hash_note, grid=shown(grid, "mt", lang), emitted=f("emissions"),
+        nonre=f("nonrenewable_supply"))))
+    return Box(tr("h_headline", lang), items, subs, warnings)
+
+
+def capacity_table(run: RunResults, lang: str) -> Table | None:
+    cap = run["capacity.csv"]
+    cap = cap[cap["new"] >= MIN_SHOWN_MW]
+    if cap.empty:
+        return None
+    order = {t: i for i, t in enumerate(F.technology_order(run, cap["technology"]))}
+    regions = {r: i for i, r in enumerate(run.honam_regions)}
+    cap = cap.assign(_r=cap["region"].map(regions).fillna(99), _t=cap["technology"].map(order), _k=cap["kind"] == "energy")
+    cap = cap.sort_values(["_k", "_r", "_t"])
+    rows = [[run.region_name(r.region, lang), run.technology_name(r.technology, lang), f"{r.existing:,.0f}",
+             f"{r.new:,.0f}", f"{r.total:,.0f}", r.unit] for r in cap.itertuples()]
+    headers = [tr(k, lang) for k in ("col_region", "col_technology", "col_existing", "col_new", "col_total", "col_unit")]
+    return Table(headers, rows, tr("build_caption", lang, min_mw=f"{MIN_SHOWN_MW:g}"),
+                 numeric=[False, False, True, True, True, False])
+
+
+def limitations(run: RunResults, lang: str) -> list[str]:
+    blocks = F.series.modelled_blocks(run.weights.index)
+    weights = sorted({round(float(run.weights.loc[b].iloc[0]), 2) for b in blocks})
+    return tr("limits", lang, n_weeks=len(blocks), starts=", ".join(F.week_starts(run)),
+              weights="/".join(f"{w:g}" for w in weights)).split("\n")
+
+
+def provenance(run: RunResults, lang: str) -> str:
+    git = run.manifest.get("git", {})
+    return tr("prov_run", lang, run_dir=str(run.run_dir), status=run.manifest.get("solver", {}).get("status", "?"),
+              rev=str(git.get("revision", "?"))[:12], dirty=tr("prov_dirty", lang) if git.get("dirty") else "",
+              hash=str(run.manifest.get("input_hash", "?"))[:16])
+
+
+# ---- the memo ---------------------------------------------------------------------------------------------------
+def memo_document(run: RunResults, hl: dict[str, HeadlineValue], lang: str, fig_dir: Path) -> Document:
+    doc = Document(tr("title", lang, scenario=run.scenario), lang)
+    doc.add(Paragraph(scenario_line(run, lang)))
+    if lang == "en" and run.description:
+        doc.add(Paragraph(run.description, css="small"))
+    doc.add(Paragraph(tr("lang_switch", lang), css="small"))
+    doc.add(headline_box(run, hl, lang))
+
+    doc.add(Heading(tr("h_build", lang)))
+    table = capacity_table(run, lang)
+    doc.add(table if table is not None else Paragraph(tr("nothing_built", lang)))
+
+    doc.add(Heading(tr("h_figures", lang)))
+    figs: list[Figure | Paragraph] = []
+
+    def draw(name, fn, title, *args):
+        path = fig_dir / f"{name}.{lang}.png"
+        caption = fn(run, lang, path, *args)
+        figs.append(Figure(path, title, caption))
+
+    draw("capacity", F.fig_capacity, tr("fig_capacity", lang))
+    draw("map", F.fig_map, tr("fig_map", lang))
+    h, weeks = F.season_weeks(run)
+    for season in ("spring", "summer", "winter"):
+        title = tr("fig_dispatch", lang, season=tr(f"season_{season}", lang))
+        if weeks[season] is None:
+            figs.append(Paragraph(f"**{title}:** " + tr("no_season_week", lang, season=tr(f"season_{season}", lang),
+                                                           months=tr(f"months_{season}", lang),
+                                                           starts=", ".join(F.week_starts(run)))))
+        else:
+            draw(f"dispatch_{season}", F.fig_dispatch, title, season, h, weeks[season])
+    draw("price_duration", F.fig_price_duration, tr("fig_price", lang))
+    draw("monthly_balance", F.fig_monthly, tr("fig_monthly", lang))
+    draw("costs", F.fig_costs, tr("fig_costs", lang))
+    doc.add(*figs)
+
+    doc.add(Heading(tr("h_assumptions", lang)))
+    doc.add(Paragraph(tr("assumptions_intro", lang, inputs_dir=str(run.inputs_dir))))
+    if run.input_changes:
+        doc.add(Paragraph("⚠ " + tr("inputs_changed", lang, files=", ".join(run.input_changes)), css="warning"))
+    headers = [tr(k, lang) for k in ("col_quantity", "col_value", "col_unit", "col_status", "col_source")]
+    doc.add(Table(headers, assumption_rows(run, lang), numeric=[False, True, False, False, False]))
+
+    doc.add(Heading(tr("h_limits", lang)))
+    doc.add(Bullets(limitations(run, lang)))
+    doc.add(Heading(tr("h_provenance", lang)))
+    doc.add(Paragraph(tr("generated_from", lang, run_dir=str(run.run_dir), inputs_dir=str(run.inputs_dir)), css="small"))
+    doc.add(Paragraph(provenance(run, lang), css="small"))
+    return doc
+
+
+def _keep_other_languages(old: Path, new: Path, langs: tuple[str, ...]) -> None:
+    """Copy the files of languages not being rebuilt from the previous memo folder into the new one."""
+    if not old.is_dir():
+        return
+    for path in old.rglob("*"):
+        if path.is_file() and not any(f".{lang}." in path.name for lang in langs):
+            target = new / path.relative_to(old)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+
+
+def write_documents(docs: dict[str, Document], out_dir: Path, stem: str = "memo") -> list[Path]:
+    files = []
+    for lang, doc in docs.items():
+        md = out_dir / f"{stem}.{lang}.md"
+        md.write_text(to_markdown(doc, out_dir), encoding="utf-8")
+        page = out_dir / f"{stem}.{lang}.html"
+        page.write_text(to_html(doc), encoding="utf-8")
+        files += [md, page]
+    return files
+
+
+def build_memo(run_dir, langs=LANGS) -> MemoResult:
+    """Write `<run_dir>/memo/memo.<lang>.md|html` and `memo/figures/*.<lang>.png` from the run's CSVs."""
+    langs = check_langs(langs)
+    run = load_run(run_dir)
+    hl = headline(run)
+    memo_dir = Path(run_dir) / "memo"
+    with atomic_output_dir(memo_dir) as tmp:
+        _keep_other_languages(memo_dir, tmp, langs)
+        docs = {lang: memo_document(run, hl, lang, tmp / "figures") for lang in langs}
+        write_documents(docs, tmp)
+    files = sorted(p for p in memo_dir.rglob("*") if p.is_file() and any(f".{lang}." in p.name for lang in langs))
+    return MemoResult(Path(run_dir), memo_dir, hl, files)

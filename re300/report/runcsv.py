@@ -1,0 +1,234 @@
+"""A run's result CSVs (and its manifest), read and checked: the only results the memo uses.
+
+`load_run(run_dir)` never opens `results.nc` and never calls the solver, so a memo always agrees with the CSVs an
+analyst opens. Names (regions, technologies, coordinates) and assumptions come from the run's input tables, found
+through the manifest (`scenario.inputs_dir`); `input_changes` lists input files whose sha256 differs from the one the
+run recorded.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from re300.errors import Re300Error
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+COLUMNS = {
+    "summary.csv": ["metric", "value", "unit"],
+    "capacity.csv": ["region", "technology", "kind", "existing", "new", "total", "unit"],
+    "energy.csv": ["region", "technology", "quantity", "value", "unit"],
+    "costs.csv": ["asset_kind", "asset", "region", "component", "value", "unit"],
+    "transmission.csv": ["link", "from_region", "to_region", "quantity", "value", "unit"],
+    "prices.csv": ["time", "region", "value", "weight_h", "unit"],
+    "hourly.csv": ["time", "region", "quantity", "value", "unit"],
+}
+NUMERIC = {
+    "summary.csv": ["value"],
+    "capacity.csv": ["existing", "new", "total"],
+    "energy.csv": ["value"],
+    "costs.csv": ["value"],
+    "transmission.csv": ["value"],
+    "prices.csv": ["value", "weight_h"],
+    "hourly.csv": ["value"],
+}
+SUMMARY_METRICS = (
+    "total_system_cost", "shortfall_penalty", "average_cost_per_mwh_demand", "honam_consumption", "renewable_ratio",
+    "renewable_target_ratio", "renewable_available", "curtailment", "curtailment_share", "exports_delivered",
+    "export_ratio", "nonrenewable_supply", "emissions", "unserved_energy", "renewable_shortfall", "export_shortfall",
+    "renewable_target_shadow_price", "export_target_shadow_price", "average_price_honam",
+)
+
+
+class ResultsError(Re300Error):
+    """A results folder is missing a file, a column or a metric, or holds a value that is not a number."""
+
+
+def _strip_parenthetical(name: str) -> str:
+    return re.sub(r"\s*\([^)]*\)", "", str(name)).strip() or str(name)
+
+
+def _display_name(table: pd.DataFrame, key: str, lang: str) -> str:
+    """name_ko (Korean) or name_en without its parenthetical (English) of a row of regions/technologies.csv."""
+    if key not in table.index:
+        return key
+    if lang == "ko" and str(table.at[key, "name_ko"]).strip() not in ("", "nan"):
+        return str(table.at[key, "name_ko"])
+    return _strip_parenthetical(table.at[key, "name_en"])
+
+
+@dataclass
+class RunResults:
+    """The CSV tables of one run (values exactly as written by `re300 solve`)."""
+
+    run_dir: Path
+    tables: dict[str, pd.DataFrame]
+    manifest: dict
+    summary_units: dict[str, str] = field(default_factory=dict)
+
+    # ---- identity -----------------------------------------------------------------------------------
+    @property
+    def scenario(self) -> str:
+        return str(self.manifest.get("scenario", {}).get("name") or self.run_dir.name)
+
+    @property
+    def description(self) -> str:
+        return str(self.manifest.get("scenario", {}).get("description") or "")
+
+    @property
+    def resolved(self) -> dict:
+        return self.manifest.get("scenario", {})
+
+    # ---- tables -------------------------------------------------------------------------------------
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    @cached_property
+    def summary(self) -> dict[str, float]:
+        s = self.tables["summary.csv"]
+        return dict(zip(s["metric"], s["value"].astype(float)))
+
+    def metric(self, name: str) -> float:
+        if name not in self.summary:
+            raise ResultsError(f"{self.run_dir / 'summary.csv'}: metric '{name}' not found "
+                               f"(expected a row with metric = {name}, as `re300 solve` writes)")
+        return float(self.summary[name])
+
+    @cached_property
+    def weights(self) -> pd.Series:
+        """Hours of the year each modelled snapshot stands for [h], index time (from prices.csv)."""
+        p = self.tables["prices.csv"]
+        w = p.groupby("time", sort=True)["weight_h"].first()
+        return w.astype(float)
+
+    @cached_property
+    def hourly_wide(self) -> pd.DataFrame:
+        """hourly.csv as a frame: index time, columns (region, quantity) [MW]."""
+        h = self.tables["hourly.csv"]
+        wide = h.pivot_table(index="time", columns=["region", "quantity"], values="value", aggfunc="first")
+        return wide.sort_index().fillna(0.0)
+
+    def link_value(self, link: str, quantity: str) -> float:
+        t = self.tables["transmission.csv"]
+        hit = t[(t["link"] == link) & (t["quantity"] == quantity)]
+        if hit.empty:
+            raise ResultsError(f"{self.run_dir / 'transmission.csv'}: no row for link '{link}', quantity '{quantity}'")
+        return float(hit["value"].iat[0])
+
+    # ---- names from the run's input tables ------------------------------------------------------------
+    @cached_property
+    def inputs_dir(self) -> Path:
+        d = self.resolved.get("inputs_dir")
+        cand = Path(d) if d else REPO_ROOT / "inputs"
+        if not cand.is_dir():
+            fallback = REPO_ROOT / "inputs"
+            if fallback.is_dir():
+                return fallback
+            raise ResultsError(f"{self.run_dir / 'manifest.json'}: scenario.inputs_dir {str(cand)!r} not found "
+                               "(expected the input folder the run read)")
+        return cand
+
+    @cached_property
+    def inputs(self):
+        from re300.inputs.tables import load_tables
+
+        return load_tables(self.inputs_dir)
+
+    @cached_property
+    def input_changes(self) -> list[str]:
+        """Input files whose sha256 differs from the manifest's (or that are gone) since the run."""
+        changed = []
+        for key, digest in sorted(self.manifest.get("input_hashes", {}).items()):
+            p = Path(key) if Path(key).is_absolute() else REPO_ROOT / key
+            if not p.is_file():
+                changed.append(key)
+                continue
+            if hashlib.sha256(p.read_bytes()).hexdigest() != digest:
+                changed.append(key)
+        return changed
+
+    def region_kind(self, region: str) -> str:
+        regions = self.inputs.regions
+        return str(regions["kind"].get(region, "honam"))
+
+    @cached_property
+    def honam_regions(self) -> list[str]:
+        present = list(dict.fromkeys(self.tables["capacity.csv"]["region"]))
+        known = [r for r in self.inputs.regions.index if self.region_kind(r) == "honam"]
+        return [r for r in known if r in present] + [r for r in present if r not in known]
+
+    @cached_property
+    def export_regions(self) -> list[str]:
+        return [r for r in self.inputs.regions.index if self.region_kind(r) == "export"]
+
+    def region_name(self, region: str, lang: str) -> str:
+        return _display_name(self.inputs.regions, region, lang)
+
+    def technology_name(self, tech: str, lang: str) -> str:
+        return _display_name(self.inputs.technologies, tech, lang)
+
+    def technology_family(self, tech: str) -> str:
+        t = self.inputs.technologies
+        return str(t.at[tech, "family"]) if tech in t.index else ""
+
+    def is_renewable(self, tech: str) -> bool:
+        t = self.inputs.technologies
+        return bool(t.at[tech, "renewable"]) if tech in t.index else True
+
+
+def _read(run_dir: Path, name: str) -> pd.DataFrame:
+    path = run_dir / name
+    if not path.is_file():
+        raise ResultsError(f"{path}: file missing (expected the {name} that `re300 solve` writes into {run_dir})")
+    try:
+        df = pd.read_csv(path, keep_default_na=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+        raise ResultsError(f"{path}: not a readable CSV ({' '.join(str(e).split())})") from None
+    missing = [c for c in COLUMNS[name] if c not in df.columns]
+    if missing:
+        raise ResultsError(f"{path}: column '{missing[0]}' missing (expected columns {', '.join(COLUMNS[name])})")
+    for col in NUMERIC[name]:
+        values = pd.to_numeric(df[col], errors="coerce")
+        bad = values.isna() & df[col].notna()
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ResultsError(f"{path}, row {i + 2}, column '{col}': value {df[col].iat[i]!r} is not a number "
+                               "(expected a number)")
+        df[col] = values.astype(float) + 0.0  # + 0.0 turns -0 into 0
+    for col in ("time",):
+        if col in df.columns:
+            t = pd.to_datetime(df[col], errors="coerce")
+            if t.isna().any():
+                i = int(np.flatnonzero(t.isna().to_numpy())[0])
+                raise ResultsError(f"{path}, row {i + 2}, column 'time': value {df[col].iat[i]!r} is not a time "
+                                   "(expected YYYY-MM-DD HH:MM:SS, KST)")
+            df[col] = t
+    return df
+
+
+def load_run(run_dir) -> RunResults:
+    """Read and check the CSVs and manifest of one results folder (`outputs/<scenario>/`)."""
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise ResultsError(f"{run_dir}: results folder not found (expected outputs/<scenario>/ written by "
+                           "`re300 solve models/<scenario>.yaml`)")
+    tables = {name: _read(run_dir, name) for name in COLUMNS}
+    mpath = run_dir / "manifest.json"
+    if not mpath.is_file():
+        raise ResultsError(f"{mpath}: file missing (expected the manifest.json that `re300 solve` writes)")
+    try:
+        manifest = json.loads(mpath.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ResultsError(f"{mpath}: not valid JSON ({e})") from None
+    run = RunResults(run_dir=run_dir, tables=tables, manifest=manifest,
+                     summary_units=dict(zip(tables["summary.csv"]["metric"], tables["summary.csv"]["unit"])))
+    for m in SUMMARY_METRICS:
+        run.metric(m)
+    return run
