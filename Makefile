@@ -32,6 +32,10 @@ install: $(STAMP)  ## create .venv and install re300 with test extras
 solve: $(STAMP)  ## solve models/$(SCENARIO).yaml, outputs in outputs/<name>/
 	$(BIN)/re300 solve models/$(SCENARIO).yaml
 
+.PHONY: profiles
+profiles: $(STAMP)  ## check the weather/capacity-factor profiles of models/$(SCENARIO).yaml against Korean statistics: outputs/profiles/
+	$(BIN)/re300 profiles models/$(SCENARIO).yaml --report
+
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest -q
 

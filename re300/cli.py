@@ -1,4 +1,5 @@
-"""Command line: `re300 solve MODEL.yaml`, `re300 show MODEL.yaml`, `re300 verify OUTPUT_DIR`.
+"""Command line: `re300 solve MODEL.yaml`, `re300 show MODEL.yaml`, `re300 verify OUTPUT_DIR`,
+`re300 profiles MODEL.yaml [--report]`.
 
 Errors that re300 anticipates (`re300.errors.Re300Error`) are printed as one line
 `re300: error: <message>` with exit status 2; Ctrl-C exits with 130. `--debug` adds the traceback.
@@ -116,6 +117,41 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return 0 if print_report(checks, Path(args.run_dir)) else 1
 
 
+def _cmd_profiles(args: argparse.Namespace) -> int:
+    from re300.config import load_scenario
+
+    sc = load_scenario(args.model)
+    from re300.weather.report import write_report
+
+    w = sc.weather
+    files = ", ".join(f"{site} ({f.format}: {_shown(f.path)})" for site, f in w.files.items()) or "none"
+    print(f"re300 profiles: scenario '{sc.name}', weather year {w.year}, seed {w.seed}; sites read from files: {files}")
+    if not args.report:
+        from re300.weather import capacity_factors
+        from re300.weather.tables import load_weather_tables
+
+        pairs = list(load_weather_tables(sc.inputs_dir).profile_sites)
+        cf = capacity_factors(sc.inputs_dir, pairs, weather_year=w.year, seed=w.seed, weather_files=w.files)
+        print("annual capacity factor (MW AC per MW nameplate, %):")
+        for (tech, region), v in (cf.mean() * 100).items():
+            print(f"  {tech:<14} {region:<9} {v:5.1f}")
+        print("(add --report to write the validation report against Korean statistics)")
+        return 0
+    out = write_report(sc, output_dir=Path(args.output_dir) if args.output_dir else None)
+    import pandas as pd
+
+    res = pd.read_csv(out / "validation.csv", keep_default_na=False)
+    within = res["within_band"].astype(str) == "True"
+    print(f"re300: {len(res)} checks over weather years {', '.join(map(str, w.report_years()))}: {int(within.sum())} "
+          f"within band, {int((~within).sum())} outside (see the note column); report in {_shown(out)}")
+    for _, r in res[~within].iterrows():
+        band = f"{r['low'] or '-inf'} to {r['high'] or 'inf'}"
+        period = f" {r['period']}" if r["period"] else ""
+        print(f"  outside: {r['quantity']}, {r['place']}{period}: {float(r['value']):.3g} {r['unit']} "
+              f"(band {band}): {r['note'][:160]}")
+    return 0
+
+
 def _run_dir_of(result) -> Path | None:
     """Best effort: the output folder from whatever run_scenario returned."""
     if isinstance(result, (str, os.PathLike)):
@@ -163,6 +199,16 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Print the fully merged and defaulted scenario as YAML.")
     p.add_argument("model", metavar="MODEL.yaml", help="scenario file")
     p.set_defaults(func=_cmd_show)
+
+    p = sub.add_parser("profiles", parents=[common], help="capacity-factor profiles; --report validates them",
+                       description="Print the annual capacity factor of every profile of a scenario's weather; with "
+                                   "--report write <output_dir>/profiles/ (validation.csv against Korean statistics, "
+                                   "monthly.csv, report.json and PNG figures).")
+    p.add_argument("model", metavar="MODEL.yaml", help="scenario file (its weather section is used)")
+    p.add_argument("--report", action="store_true", help="write the validation report")
+    p.add_argument("--output-dir", metavar="DIR", default=None,
+                   help="output root instead of the scenario's output_dir (the report goes to DIR/profiles/)")
+    p.set_defaults(func=_cmd_profiles)
 
     from re300.sweep.cli import add_sweep_commands  # `sweep` and `mga`
 
