@@ -28,7 +28,7 @@ INPUTS = REPO / "inputs"
 WEATHER_FILES = ("sites.csv", "site_parameters.csv", "pv_systems.csv", "wind_farms.csv", "profile_sites.csv",
                  "weather_parameters.csv")
 TABLE_FILES = tuple(FILES) + WEATHER_FILES
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 _counter = itertools.count()
 
 
