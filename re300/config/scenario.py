@@ -126,6 +126,8 @@ class Time(_Section):
     weights: list[PosFloat] | None = None
     periods: Annotated[int, Field(ge=1, le=365)] = 16
     segments: Annotated[int, Field(ge=1, le=24)] | None = None
+    # modes 'full' and 'weeks': average every `resolution_hours` hours into one snapshot (a divisor of 24)
+    resolution_hours: Literal[1, 2, 3, 4, 6, 8, 12, 24] = 1
     extremes: bool = True
     intra_period_storage: list[str] = Field(default_factory=list)
 

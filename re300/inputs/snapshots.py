@@ -36,14 +36,38 @@ def select_snapshots(time_cfg, cf_full: pd.DataFrame, demand_full: pd.DataFrame)
     if time_cfg.mode == "representative":
         return representative_days(cf_full, demand_full, time_cfg.periods, time_cfg.segments, time_cfg.extremes)
     hours = time_cfg.hours_of_year()
-    return Snapshots(
+    k = int(getattr(time_cfg, "resolution_hours", 1))
+    snap = Snapshots(
         time=pd.DatetimeIndex(cf_full.index[hours]),
         weight_h=time_cfg.hour_weights(),
         duration_h=np.ones(len(hours)),
         block=time_cfg.blocks(),
         cf=cf_full.iloc[hours].reset_index(drop=True),
         demand=demand_full.iloc[hours].reset_index(drop=True),
-        info={"mode": time_cfg.mode, "snapshots": len(hours)},
+        info={"mode": time_cfg.mode, "snapshots": len(hours), "resolution_hours": k},
+    )
+    return coarsen(snap, k) if k > 1 else snap
+
+
+def coarsen(snap: Snapshots, k: int) -> Snapshots:
+    """Average every k consecutive hours into one snapshot of duration k (blocks are multiples of 24 h, so no
+    snapshot spans two blocks): capacity factors and demand are means, weights the sum of the hours' weights."""
+    T = len(snap.time)
+    if T % k or np.any(snap.block.reshape(-1, k) != snap.block.reshape(-1, k)[:, :1]):
+        raise ValueError(f"cannot merge {k} hours: the horizon or a block is not a multiple of {k} h")
+
+    def mean(frame):
+        return pd.DataFrame(frame.to_numpy(float).reshape(T // k, k, -1).mean(axis=1), columns=frame.columns)
+
+    return Snapshots(
+        time=pd.DatetimeIndex(snap.time[::k]),
+        weight_h=snap.weight_h.reshape(-1, k).sum(axis=1),
+        duration_h=snap.duration_h.reshape(-1, k).sum(axis=1),
+        block=snap.block[::k],
+        cf=mean(snap.cf),
+        demand=mean(snap.demand),
+        period_order=snap.period_order,
+        info={**snap.info, "snapshots": T // k},
     )
 
 
