@@ -91,6 +91,14 @@ def run_pypsa_case(case: str, time_limit: float) -> dict:
 
 
 def _case_file(name: str, tmpdir: Path, full_time_limit: float) -> Path:
+    if name.startswith("re300_2050_full") and name.endswith("h"):  # e.g. re300_2050_full3h: 3-hourly full year
+        path = tmpdir / f"{name}.yaml"
+        path.write_text(yaml.safe_dump({
+            "extends": str(REPO / "models" / "re300_2050.yaml"), "name": name, "inputs_dir": str(REPO / "inputs"),
+            "time": {"mode": "full", "weights": None, "resolution_hours": int(name.removeprefix("re300_2050_full")[:-1])},
+            "solver": {"time_limit_s": full_time_limit},
+        }))
+        return path
     if name.startswith("re300_2050_week"):  # one week (one storage block), comparable with PyPSA
         path = tmpdir / f"{name}.yaml"
         path.write_text(yaml.safe_dump({
@@ -187,7 +195,8 @@ def main(argv=None) -> int:
                     help="compare representative-day runs (re300_2050_rep8/16/32/64) with the full-year run")
     args = ap.parse_args(argv)
     if args.error_table:
-        args.cases = "re300_2050_full,re300_2050,re300_2050_rep8,re300_2050_rep16,re300_2050_rep32,re300_2050_rep64"
+        args.cases = ("re300_2050_full,re300_2050,re300_2050_rep8,re300_2050_rep16,re300_2050_rep32,re300_2050_rep64,"
+                      "re300_2050_full3h")
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
     with tempfile.TemporaryDirectory() as td:
