@@ -8,12 +8,14 @@
 PYTHON   ?= python3
 VENV      = .venv
 SCENARIO ?= re300_2050
+SWEEP    ?= smoke
+SLACK    ?= 0.05
 SCENARIOS ?= re300_2050 no_hvdc re100_2034
 BIN       = $(VENV)/bin
 STAMP     = $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install solve test bench clean
+.PHONY: help install solve test bench clean sweep mga
 
 help:  ## list the targets
 	@echo "re300 make targets (SCENARIO=$(SCENARIO), PYTHON=$(PYTHON)):"
@@ -38,6 +40,12 @@ profiles: $(STAMP)  ## check the weather/capacity-factor profiles of models/$(SC
 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest -q
+
+sweep: $(STAMP)  ## run models/sweeps/$(SWEEP).yaml on Dask (RE300_DASK_SCHEDULER=addr for a cluster): outputs/sweeps/<name>/
+	$(BIN)/re300 sweep models/sweeps/$(SWEEP).yaml
+
+mga: $(STAMP)  ## near-optimal ranges within SLACK=$(SLACK) of least cost for models/$(SCENARIO).yaml: outputs/mga/<name>/
+	$(BIN)/re300 mga models/$(SCENARIO).yaml --slack $(SLACK)
 
 .PHONY: memo compare
 memo: $(STAMP)  ## policy memo (ko + en) from outputs/$(SCENARIO)/*.csv (solves first if missing): outputs/$(SCENARIO)/memo/

@@ -1,0 +1,129 @@
+"""Near-optimal alternatives on tiny hand-built cases, every solve a task on a 2-worker LocalCluster.
+
+Case 1 (PV): one snapshot standing for 8,760 h; 100 MW of demand in `north` (unserved energy priced at VOLL, so
+serving it is far cheaper). utility_pv in north: new capacity <= 80 MW at 100e6 KRW/MW/yr; floating_pv in south:
+10 MW existing (free) plus new at 150e6 KRW/MW/yr; a lossless link south->north; capacity factor 1.
+    least cost: north 80 MW new, south 10 MW new  ->  8.0 + 1.5 = 9.5 bn KRW/yr; cap at 5 %: 9.975 bn KRW/yr.
+    new_n + new_s >= 90 (demand 100 - 10 existing), cost 100 new_n + 150 new_s [1e6 KRW]:
+    min north: 100 a + 150 (90 - a) <= 9975  ->  a >= 70.5 MW                   north in [70.5, 80]
+    max south: a = 70.5 -> new_s = 19.5 -> installed 29.5 MW                     south in [20, 29.5]
+    total PV installed: min 100; max with a = 80: 150 new_s <= 1975 -> 13.1667  total in [100, 103.1667]
+Case 2 (HVDC corridor): 200 MW of free existing PV in `honam`, demand 100 MW, export commitment 0.5 x consumption
+(50 MW over the year) to the export region `capital` over two one-way links: l_a (new <= 40 MW, 10e6 KRW/MW/yr) and
+l_b (new <= 100 MW, 20e6 KRW/MW/yr).
+    least cost l_a 40, l_b 10 -> 0.6 bn KRW/yr; cap 0.63 bn:  10 a + 20 (50 - a) <= 630 -> a >= 37
+    l_a in [37, 40], l_b in [10, 13], both in [50, 40 + 230/20 = 51.5].
+"""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from factories import gen, link, model_data
+from re300.errors import Re300Error
+from re300.model.data import TargetSettings
+from re300.sweep.mga import default_quantities, near_optimal_ranges, plot_ranges, sentences
+
+SIMPLEX = {"method": "simplex"}
+
+
+@pytest.fixture(scope="module")
+def client():
+    from dask.distributed import Client, LocalCluster
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                           silence_logs=logging.ERROR)
+    c = Client(cluster)
+    yield c
+    c.close()
+    cluster.close()
+
+
+def pv_case():
+    return model_data(
+        ["north", "south"], {"north": [100.0]},
+        [gen("utility_pv", "north", max_new_mw=80, capex=100e6),
+         gen("floating_pv", "south", existing_mw=10, max_new_mw=500, capex=150e6)],
+        [[1.0], [1.0]], weights=[8760.0],
+        links=[link("south_north", "south", "north", bidirectional=False, existing_mw=1000)],
+    )
+
+
+def corridor_case():
+    return model_data(
+        ["honam", "capital"], {"honam": [100.0]},
+        [gen("utility_pv", "honam", existing_mw=200)], [[1.0]], weights=[8760.0],
+        links=[link("l_a", "honam", "capital", bidirectional=False, max_new_mw=40, capex=10e6),
+               link("l_b", "honam", "capital", bidirectional=False, max_new_mw=100, capex=20e6)],
+        kinds={"honam": "honam", "capital": "export"}, targets=TargetSettings(export_share=0.5),
+    )
+
+
+def _ranges(table):
+    return {(r.quantity, r.region): (r.min, r.optimum, r.max) for r in table.itertuples()}
+
+
+def test_pv_ranges_match_the_hand_worked_bounds(client):
+    data = pv_case()
+    qs = default_quantities(data, ("pv",))
+    assert [(q.name, q.region, q.existing_mw) for q in qs] == [("pv", "all", 10.0), ("pv", "north", 0.0), ("pv", "south", 10.0)]
+    r = near_optimal_ranges(data, 0.05, qs, client, SIMPLEX)
+    assert r.optimum["objective_bn_krw"] == pytest.approx(9.5, rel=1e-9)
+    got = _ranges(r.table())
+    expected = {("pv", "all"): (100.0, 100.0, 103.0 + 1 / 6), ("pv", "north"): (70.5, 80.0, 80.0),
+                ("pv", "south"): (20.0, 20.0, 29.5)}
+    for key, values in expected.items():
+        np.testing.assert_allclose(got[key], values, atol=1e-3, err_msg=str(key))
+    cap = 1.05 * 9.5
+    for a in r.alternatives:
+        assert a["ok"], a
+        assert 9.5 - 1e-9 <= a["objective_bn_krw"] <= cap + 1e-6
+        assert a["slacks"]["unserved_gwh"] <= 1e-6  # alternatives serve demand like the optimum
+
+
+def test_zero_slack_pins_every_quantity_to_the_unique_optimum(client):
+    data = pv_case()
+    qs = default_quantities(data, ("pv",))
+    table = near_optimal_ranges(data, 0.0, qs, client, SIMPLEX).table()
+    np.testing.assert_allclose(table["min"], table["optimum"], atol=1e-3)
+    np.testing.assert_allclose(table["max"], table["optimum"], atol=1e-3)
+
+
+def test_corridor_ranges_match_the_hand_worked_bounds(client, tmp_path):
+    data = corridor_case()
+    qs = default_quantities(data, ("hvdc_corridor", "pv", "storage_power"))
+    # the corridor: the total and one per link; PV cannot expand: no solve, range = existing
+    # (both links leave `honam`, so each row is named by its link)
+    assert [(q.name, q.region, q.members) for q in qs] == [
+        ("hvdc_corridor", "all", ("l_a", "l_b")), ("hvdc_corridor", "l_a", ("l_a",)),
+        ("hvdc_corridor", "l_b", ("l_b",)), ("pv", "all", ())]
+    r = near_optimal_ranges(data, 0.05, qs, client, SIMPLEX)
+    assert len(r.alternatives) == 6
+    t = r.table()
+    np.testing.assert_allclose(t[["min", "optimum", "max"]].to_numpy(),
+                               [[50, 50, 51.5], [37, 40, 40], [10, 10, 13], [200, 200, 200]], atol=1e-3)
+    text = sentences(t, 0.05, qs)
+    assert text[1].startswith("Every plan within 5 % of least cost builds at least 37 MW of new HVDC corridor")
+    assert "on the l_a corridor (Honam to Capital)" in text[1]
+    assert "No plan can add" in text[3]
+    plot_ranges(t, 0.05, "test", "note", tmp_path / "ranges.png")
+    assert (tmp_path / "ranges.png").stat().st_size > 5000
+
+
+def test_unknown_quantity_and_bad_slack_are_one_line_errors(client):
+    with pytest.raises(Re300Error, match="unknown MGA quantity 'wind'"):
+        default_quantities(pv_case(), ("wind",))
+    with pytest.raises(Re300Error, match="--slack -0.1"):
+        near_optimal_ranges(pv_case(), -0.1, [], client, SIMPLEX)
+
+
+def test_alternatives_table_lists_every_solve(client):
+    data = pv_case()
+    qs = default_quantities(data, ("pv",))
+    alt = near_optimal_ranges(data, 0.05, qs, client, SIMPLEX).alternatives_table()
+    assert isinstance(alt, pd.DataFrame) and len(alt) == 1 + 2 * len(qs)
+    assert alt["status"].eq("Optimal").all()
+    assert alt.loc[0, "objective_krw_per_yr"] == pytest.approx(9.5e9, rel=1e-9)
