@@ -261,3 +261,35 @@ def test_inputs_have_sources():
         assert df["status"].isin(["found", "estimate"]).all(), name
         if "unit" in df:
             assert df["unit"].notna().all(), name
+
+
+def test_profile_checks_table_is_sourced_and_validated(tmp_path):
+    """inputs/profile_checks.csv: every band has a source and status; bad rows name file, row, column and value."""
+    from re300.weather.report import CHECK_KINDS, load_checks
+
+    df = pd.read_csv(INPUTS / "profile_checks.csv")
+    assert df["source"].str.len().gt(20).all() and df["status"].isin(["found", "estimate"]).all()
+    assert set(df["check"]) <= set(CHECK_KINDS)
+    tables = load_weather_tables(INPUTS)
+    checks = load_checks(INPUTS, tables)
+    assert len(checks) == len(df)
+    ghi = {c.place: (c.low, c.high) for c in checks if c.check == "annual_ghi"}
+    assert ghi["gwangju"] == pytest.approx((1351 * 0.97, 1351 * 1.03), abs=0.05)     # the issue's +-3 % band
+    for old, new, expect in [
+        ("annual_ghi,gwangju,,1351,1310.5,1391.5,kWh/m2/yr", "annual_ghi,gwangju,,1351,1310.5,1391.5,MJ/m2",
+         ["row 3", "'unit'", "MJ/m2", "kWh/m2/yr"]),
+        ("annual_ghi,gwangju,", "annual_ghi,gwanju,", ["row 3", "'place'", "gwanju", "sites.csv"]),
+        ("monthly_ghi,mokpo_coast,1,", "monthly_ghi,mokpo_coast,13,", ["'period'", "13", "1..12"]),
+        ("annual_ghi,gwangju,,1351,1310.5,1391.5", "annual_ghi,gwangju,,1351,1391.5,1310.5", ["low above high"]),
+        ("annual_ghi,gwangju,", "annual_gti,gwangju,", ["unknown check", "annual_gti"]),
+    ]:
+        inputs = tmp_path / "inputs"
+        shutil.rmtree(inputs, ignore_errors=True)
+        shutil.copytree(INPUTS, inputs)
+        text = (inputs / "profile_checks.csv").read_text()
+        assert old in text, old
+        (inputs / "profile_checks.csv").write_text(text.replace(old, new, 1))
+        with pytest.raises(InputError) as exc:
+            load_checks(inputs, tables)
+        msg = str(exc.value)
+        assert "profile_checks.csv" in msg and all(piece in msg for piece in expect), msg

@@ -348,7 +348,7 @@ def _csv_header(spec: FileSpec) -> tuple[dict[str, str], int]:
 def _read_csv(spec: FileSpec, site: Site) -> _Raw:
     try:
         header, skip = _csv_header(spec)
-        df = pd.read_csv(spec.path, skiprows=skip, encoding="utf-8-sig")
+        df = pd.read_csv(spec.path, skiprows=skip, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
     except UnicodeDecodeError as exc:
         raise _err(spec, f"not UTF-8 text ({exc.reason})") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:

@@ -99,6 +99,29 @@ class SolarGeometry:
 
 
 def solar_geometry(index: pd.DatetimeIndex, sites: list[Site]) -> SolarGeometry:
+    """Solar position, clear sky and extraterrestrial irradiance at mid-hour for every site (arrays read-only).
+
+    Memoised per (hours, site coordinates) within the process: it is the slowest step and depends on nothing else."""
+    key = (int(index[0].value), int(index[-1].value), len(index),
+           tuple((s.lat, s.lon, s.elevation_m) for s in sites))
+    return _solar_geometry_cached(key, index, tuple(sites))
+
+
+_GEOMETRY_CACHE: dict = {}
+
+
+def _solar_geometry_cached(key, index, sites) -> SolarGeometry:
+    if key not in _GEOMETRY_CACHE:
+        if len(_GEOMETRY_CACHE) >= 8:
+            _GEOMETRY_CACHE.pop(next(iter(_GEOMETRY_CACHE)))
+        geo = _solar_geometry(index, list(sites))
+        for arr in vars(geo).values():
+            arr.setflags(write=False)
+        _GEOMETRY_CACHE[key] = geo
+    return _GEOMETRY_CACHE[key]
+
+
+def _solar_geometry(index: pd.DatetimeIndex, sites: list[Site]) -> SolarGeometry:
     mid_utc = (index + pd.Timedelta(minutes=30) - KST_OFFSET).tz_localize("UTC")
     dni_extra = pvlib.irradiance.get_extra_radiation(mid_utc).to_numpy()
     n = len(sites)
