@@ -238,3 +238,12 @@ def test_cli_sweep_reports_a_bad_file_in_one_line(tmp_path, repo_root, capsys):
     assert main(["sweep", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("re300: error:") and "renewable_shar" in err[0]
+
+
+def test_the_scheduler_address_can_come_from_the_environment(scheduler, monkeypatch):
+    from re300.sweep.cluster import SCHEDULER_ENV, dask_client
+
+    monkeypatch.setenv(SCHEDULER_ENV, scheduler)
+    with dask_client() as client:
+        assert client.scheduler.address == scheduler
+        assert len(client.scheduler_info()["workers"]) == 2
