@@ -147,8 +147,9 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
     for _, r in res[~within].iterrows():
         band = f"{r['low'] or '-inf'} to {r['high'] or 'inf'}"
         period = f" {r['period']}" if r["period"] else ""
-        print(f"  outside: {r['quantity']}, {r['place']}{period}: {float(r['value']):.3g} {r['unit']} "
-              f"(band {band}): {r['note'][:160]}")
+        value = f"{float(r['value']):.3g}" if r["value"] != "" else "n/a"
+        unit = "" if r["unit"] == "1" else f" {r['unit']}"
+        print(f"  outside: {r['quantity']}, {r['place']}{period}: {value}{unit} (band {band}): {r['note'][:160]}")
     return 0
 
 

@@ -18,10 +18,10 @@ import pytest
 import xarray as xr
 
 from re300.config import load_scenario
-from re300.errors import ConfigError, InputError
+from re300.errors import ConfigError, InputError, Re300Error
 from re300.weather import api, capacity_factors, weather_dataset
 from re300.weather.readers import FileSpec, read_site_weather
-from re300.weather.report import FIGURES, OUTPUT_COLUMNS, write_report
+from re300.weather.report import FIGURES, OUTPUT_COLUMNS, evaluate, load_checks, profile_data, write_report
 from re300.weather.tables import load_weather_tables
 
 REPO = Path(__file__).resolve().parents[1]
@@ -502,6 +502,20 @@ def test_report_writes_checks_and_figures(tmp_path, wx):
     monthly = pd.read_csv(out / "monthly.csv")
     assert set(monthly["year"]) == {2022, 2023}
     assert not list((tmp_path / "out").glob(".profiles.tmp-*"))
+    # one weather year: no inter-annual figure, and the row says why
+    d = profile_data(INPUTS, YEAR, [YEAR], api.DEFAULT_SEED, cache_dir=tmp_path / "cache")
+    one = evaluate(load_checks(INPUTS, d.tables), d)
+    sd1 = one[one["quantity"].str.startswith("inter-annual")]
+    assert sd1["value"].isna().all() and not sd1["within_band"].any()
+    assert sd1["note"].str.contains("needs at least two weather years").all()
+
+
+def test_report_years_must_be_in_the_files(tmp_path, wx):
+    write_csv(tmp_path / "g.csv", site_frame(wx))
+    sc = load_scenario(_scenario(tmp_path, "  years: [2022, 2023]\n  files:\n    gwangju: {path: g.csv, format: csv}\n"))
+    with pytest.raises(Re300Error, match=r"g.csv.*weather year 2022.*weather.years 2022-2023: list only years"):
+        write_report(sc, output_dir=tmp_path / "out", cache_dir=tmp_path / "cache")
+    assert not (tmp_path / "out" / "profiles").exists()
 
 
 def test_profiles_cli_reports_bad_file_in_one_line(tmp_path):

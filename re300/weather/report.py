@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from re300.errors import InputError
+from re300.errors import InputError, Re300Error
 
 from . import api
 from .tables import WeatherTables, _need, _number, _read_csv, _status, load_weather_tables
@@ -158,8 +158,16 @@ def profile_data(inputs_dir: Path, year: int, years: list[int], seed: int, weath
     tables, wx, files = api.site_weather(inputs_dir, year, seed, weather_files=weather_files)
     pairs = list(tables.profile_sites)
     years = sorted(set(years) | {year})
-    cf = {y: api.capacity_factors(inputs_dir, pairs, weather_year=y, seed=seed, cache_dir=cache_dir,
-                                  weather_files=weather_files) for y in years}
+    cf = {}
+    for y in years:
+        try:
+            cf[y] = api.capacity_factors(inputs_dir, pairs, weather_year=y, seed=seed, cache_dir=cache_dir,
+                                         weather_files=weather_files)
+        except InputError as exc:
+            if y == year or not files:
+                raise
+            raise Re300Error(f"{exc}; the report covers weather.years {_years_text(years)}: list only years that "
+                             "every weather file covers (or a typical-year file)") from None
     return ProfileData(tables, year, years, seed, files, wx, cf)
 
 
@@ -234,7 +242,8 @@ def _note(c: CheckDef, value: float, d: ProfileData) -> str:
         return (f"needs at least two weather years; weather.years gives {_years_text(d.years)} "
                 "(set e.g. years: [2019, 2020, 2021, 2022, 2023])")
     side, bound = ("below", c.low) if not math.isnan(c.low) and value < c.low else ("above", c.high)
-    parts = [f"{value:.4g} {c.unit} is {abs(value - bound):.3g} {side} the band"]
+    unit = "" if c.unit == "1" else f" {c.unit}"
+    parts = [f"{value:.4g}{unit} is {abs(value - bound):.3g} {side} the band"]
     if c.check == "annual_cf" and len(d.cf) > 1:
         mean = 100.0 * float(np.mean([cf[_pair(c.place)].mean() for cf in d.cf.values()]))
         inside = (math.isnan(c.low) or mean >= c.low) and (math.isnan(c.high) or mean <= c.high)
