@@ -297,7 +297,8 @@ def _check_duplicates(path, df, keys):
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
         row = df.iloc[i]
-        first = df[(df[list(keys)] == row[list(keys)]).all(axis=1)][LINE].iat[0]
+        group = df.groupby(list(keys), dropna=False, sort=False).ngroup()  # NA-safe (blank years)
+        first = df.loc[group == group.iloc[i], LINE].iat[0]
         key = ", ".join(f"{k}={row[k]!s}" for k in keys)
         raise InputError(path, f"duplicate row for {key} (first given on row {first})", row=int(row[LINE]))
 
