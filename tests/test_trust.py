@@ -145,7 +145,7 @@ def test_verify_on_a_folder_that_is_not_a_run(tmp_path, capsys):
 
 
 def test_sigterm_during_the_solve_leaves_earlier_outputs_untouched(quick_runs, tmp_path):
-    """A scenario whose HiGHS solve takes seconds (the flagship's six weeks) is sent SIGTERM while HiGHS runs."""
+    """A scenario whose HiGHS solve takes seconds (the flagship on representative days) is sent SIGTERM while HiGHS runs."""
     scenario = tmp_path / "sigterm_case.yaml"
     scenario.write_text(f"extends: {REPO / 'models' / 're300_2050.yaml'}\nname: sigterm_case\n", encoding="utf-8")
     out_root = tmp_path / "out"
