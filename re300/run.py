@@ -221,7 +221,9 @@ def run_scenario(path, output_dir=None, echo: bool = True) -> Path:
     phases = Phases(echo)
     t_start = _time.perf_counter()
     if echo:
-        print(f"[re300] scenario {sc.name}: year {sc.year}, {sc.time.n_hours} snapshots ({sc.time.mode}), "
+        horizon = (f"{sc.time.periods} representative days{' + extreme days' if sc.time.extremes else ''}"
+                   if sc.time.mode == "representative" else f"{sc.time.n_hours} snapshots ({sc.time.mode})")
+        print(f"[re300] scenario {sc.name}: year {sc.year}, {horizon}, "
               f"renewable target {sc.targets.renewable_share}, export {sc.targets.export_share}", flush=True)
     tables, data, files = prepare(sc, phases)
 
