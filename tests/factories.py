@@ -4,24 +4,31 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from re300.model.data import GENERATOR_COLUMNS, LINK_COLUMNS, STORAGE_COLUMNS, ModelData, TargetSettings
+from re300.model.data import GENERATOR_COLUMNS, LINK_COLUMNS, STORAGE_COLUMNS, ModelData, Pathway, TargetSettings
 
 
-def gen(technology, region, *, renewable=True, existing_mw=0.0, max_new_mw=0.0, capex=0.0, fom=0.0, vom=0.0, ef=0.0):
+def gen(technology, region, *, renewable=True, existing_mw=0.0, max_new_mw=0.0, capex=0.0, fom=0.0, vom=0.0, ef=0.0,
+        lifetime=np.nan):
     return dict(
         technology=technology, region=region, renewable=renewable, existing_mw=existing_mw, max_new_mw=max_new_mw,
         capex_annual_krw_per_mw=capex, fom_krw_per_mw=fom, vom_krw_per_mwh=vom, emission_t_per_mwh=ef,
+        lifetime_yr=lifetime,
     )
 
 
 def store(technology, region, *, existing_mw=0.0, existing_mwh=0.0, max_new_mw=0.0, max_new_mwh=0.0, capex_mw=0.0,
           capex_mwh=0.0, fom_mw=0.0, fom_mwh=0.0, vom=0.0, eta_c=1.0, eta_d=1.0, loss=0.0, duration=np.nan,
-          inter_period=True):
+          inter_period=True, charge_max_new_mw=None, charge_capex_mw=0.0, charge_existing_mw=0.0, lifetime=np.nan):
+    """Storage row; `charge_max_new_mw` set = charging power sized on its own (e.g. electrolysers)."""
     return dict(
         technology=technology, region=region, existing_mw=existing_mw, existing_mwh=existing_mwh, max_new_mw=max_new_mw,
         max_new_mwh=max_new_mwh, capex_annual_krw_per_mw=capex_mw, capex_annual_krw_per_mwh=capex_mwh,
         fom_krw_per_mw=fom_mw, fom_krw_per_mwh=fom_mwh, vom_krw_per_mwh=vom, efficiency_charge=eta_c,
         efficiency_discharge=eta_d, standing_loss_per_h=loss, fixed_duration_h=duration, inter_period=inter_period,
+        separate_charge_power=charge_max_new_mw is not None, charge_existing_mw=charge_existing_mw,
+        charge_max_new_mw=0.0 if charge_max_new_mw is None else charge_max_new_mw,
+        charge_capex_annual_krw_per_mw=charge_capex_mw, charge_fom_krw_per_mw=0.0, lifetime_yr=lifetime,
+        energy_lifetime_yr=lifetime, charge_lifetime_yr=lifetime,
     )
 
 
@@ -33,8 +40,10 @@ def link(name, a, b, *, bidirectional=True, existing_mw=0.0, max_new_mw=0.0, cap
 
 
 def model_data(regions, demand, generators, availability, storage=(), links=(), weights=None, block=None,
-               kinds=None, targets=None, voll=10_000_000.0, carbon=0.0, period_order=None):
-    """regions: names; demand: {region: [MW per snapshot]} (missing regions get 0)."""
+               kinds=None, targets=None, voll=10_000_000.0, carbon=0.0, period_order=None, **pathway_fields):
+    """regions: names; demand: {region: [MW per snapshot]} (missing regions get 0). `pathway_fields`: the pathway
+    fields of ModelData (pathway, snapshot_period, period_data, build_rate_limits, re100_loads, re100_load_mw,
+    fixed_builds)."""
     T = len(next(iter(demand.values())))
     kinds = kinds or {r: "honam" for r in regions}
     dem = pd.DataFrame({r: np.asarray(demand.get(r, np.zeros(T)), float) for r in regions})
@@ -55,7 +64,13 @@ def model_data(regions, demand, generators, availability, storage=(), links=(), 
         targets=targets or TargetSettings(),
         name="test",
         period_order=None if period_order is None else np.asarray(period_order),
+        **pathway_fields,
     )
+
+
+def periods(years, *, base_year, rate=0.0, final_span=10):
+    """Investment periods; with rate 0 each period's objective weight is the years it stands for."""
+    return Pathway.from_years(years, base_year, rate, final_span)
 
 
 def solve_data(data, method="simplex"):

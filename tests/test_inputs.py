@@ -30,9 +30,9 @@ def test_names_follow_the_architecture(tables):
     assert tables.export_regions == ["capital"]
     assert list(tables.technologies.index) == [
         "utility_pv", "rooftop_pv", "floating_pv", "onshore_wind", "offshore_wind",
-        "nonrenewable_supply", "battery", "pumped_hydro"]
+        "nonrenewable_supply", "battery", "pumped_hydro", "hydrogen"]
     fam = tables.technologies["family"]
-    assert set(fam[fam == "storage"].index) == {"battery", "pumped_hydro"}
+    assert set(fam[fam == "storage"].index) == {"battery", "pumped_hydro", "hydrogen"}
     assert not tables.technologies.loc["nonrenewable_supply", "renewable"]
     assert tables.technologies.loc["offshore_wind", "renewable"]
     links = tables.links

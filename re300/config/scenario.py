@@ -41,6 +41,9 @@ __all__ = [
     "Weather",
     "WeatherFile",
     "Solver",
+    "Pathway",
+    "PeriodTarget",
+    "Re100Load",
     "load_scenario",
     "validate_names",
 ]
@@ -281,6 +284,108 @@ class Solver(_Section):
         return options
 
 
+class PeriodTarget(_Section):
+    """The targets of one investment period (None = no target in that period)."""
+
+    renewable_share: NonNegFloat | None = None
+    export_share: NonNegFloat | None = None
+
+
+class Pathway(_Section):
+    """Multi-period investment (re300.model.investment): `periods` are the first years of the investment periods.
+
+    Every period repeats the scenario's snapshots with its own demand, costs (inputs/technology_parameters.csv
+    interpolated to the period's year), existing capacity (inputs/existing_vintages.csv retirements) and targets.
+    Costs are discounted to `base_year` at the scenario's discount rate; the last period stands for
+    `final_period_years`. `foresight: myopic` solves the periods one after another (brownfield hand-over).
+    Demand: `demand_growth` {year: factor} (linear between the years given, constant outside) or
+    `demand_growth_rate_per_yr` ((1 + rate)^(year − demand.base_year)), on top of the `demand` section's factors.
+    `targets`: {period year: {renewable_share, export_share}}; periods not listed have no target (the `targets`
+    section still sets the accounting switches and the shortfall penalty).
+    """
+
+    periods: list[Year]
+    base_year: Year = 2025
+    final_period_years: Annotated[int, Field(ge=1, le=50)] = 5
+    foresight: Literal["perfect", "myopic"] = "perfect"
+    demand_growth: dict[Year, PosFloat] | None = None
+    demand_growth_rate_per_yr: Annotated[float, Field(gt=-0.5, lt=0.5)] | None = None
+    targets: dict[Year, PeriodTarget] = Field(default_factory=dict)
+    retire_existing: bool = True
+    build_limits: bool = True
+    build_rate_factor: dict[str, PosFloat] = Field(default_factory=dict)
+    availability_years: bool = True
+
+    @field_validator("periods")
+    @classmethod
+    def _check_periods(cls, periods: list[int]):
+        if not periods:
+            raise ValueError("empty list; expected the first years of the investment periods, e.g. [2030, 2034, 2040, 2045, 2050]")
+        if any(b <= a for a, b in zip(periods, periods[1:])):
+            raise ValueError(f"periods {periods} are not strictly increasing; expected e.g. [2030, 2034, 2040, 2045, 2050]")
+        return periods
+
+    @model_validator(mode="after")
+    def _check_consistency(self):
+        if self.base_year >= self.periods[0]:
+            raise ValueError(f"base_year {self.base_year} must come before the first period {self.periods[0]} "
+                             "(existing capacity is counted in the base year and the first period's builds happen after it)")
+        if self.demand_growth is not None and self.demand_growth_rate_per_yr is not None:
+            raise ValueError("both demand_growth and demand_growth_rate_per_yr are set; expected at most one of them")
+        unknown = sorted(set(self.targets) - set(self.periods))
+        if unknown:
+            raise ValueError(f"targets for year(s) {unknown} that are not periods; expected keys among {self.periods}")
+        if not any(t.renewable_share is not None or t.export_share is not None for t in self.targets.values()):
+            raise ValueError("no period target given; expected e.g. {2034: {renewable_share: 1.0}, "
+                             "2050: {renewable_share: 3.0, export_share: 2.0}}")
+        return self
+
+    def growth(self, year: int, base_year: int) -> float:
+        """Demand multiplier of `year` relative to the demand table's base year."""
+        if self.demand_growth_rate_per_yr is not None:
+            return float((1.0 + self.demand_growth_rate_per_yr) ** (year - base_year))
+        if not self.demand_growth:
+            return 1.0
+        ys = sorted(self.demand_growth)
+        return float(np.interp(year, ys, [self.demand_growth[y] for y in ys]))
+
+
+class Re100Load(_Section):
+    """A load that wants renewable supply (re300.model.re100): an RE100 industrial complex, a data centre.
+
+    `mw` is its average power; `daily_profile` (24 relative values, hour-beginning KST, scaled to mean 1) shapes it
+    (default flat). It draws power from `from_year` on (default: always). `matching: hourly` = met every hour by
+    Honam renewable supply; `annual` = counted only in the volumetric target. `source` says where the figure
+    comes from.
+    """
+
+    name: Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+    region: str
+    mw: PosFloat
+    daily_profile: list[NonNegFloat] | None = None
+    from_year: Year | None = None
+    matching: Literal["hourly", "annual"] = "hourly"
+    source: str = ""
+
+    @field_validator("daily_profile")
+    @classmethod
+    def _check_profile(cls, profile):
+        if profile is None:
+            return None
+        if len(profile) != 24:
+            raise ValueError(f"{len(profile)} values; expected 24 (one per hour, 00-23 KST)")
+        if sum(profile) <= 0:
+            raise ValueError("all values are zero; expected a relative shape with at least one positive value")
+        return profile
+
+    def profile(self) -> np.ndarray:
+        """24 hourly factors with mean 1."""
+        if self.daily_profile is None:
+            return np.ones(24)
+        p = np.asarray(self.daily_profile, float)
+        return p / p.mean()
+
+
 class Scenario(_Section):
     """A validated scenario. Sections are attributes: `sc.targets.export_share`, `sc.time.weeks`, ...
 
@@ -302,6 +407,17 @@ class Scenario(_Section):
     time: Time = Field(default_factory=Time)
     weather: Weather = Field(default_factory=Weather)
     solver: Solver = Field(default_factory=Solver)
+    pathway: Pathway | None = None
+    re100_loads: list[Re100Load] = Field(default_factory=list)
+
+    @field_validator("re100_loads")
+    @classmethod
+    def _check_re100_names(cls, loads: list[Re100Load]):
+        names = [l.name for l in loads]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"RE100 load names repeated: {dup}; expected each name once")
+        return loads
 
     _source_files: tuple[Path, ...] = PrivateAttr(default=())
     _origin: dict = PrivateAttr(default_factory=dict)
@@ -518,6 +634,13 @@ def _allowed_keys(loc: tuple) -> list[str] | None:
                 and issubclass(args[1], BaseModel) and parts:   # dict[name, Model] (weather.files.<site>)
             parts.pop(0)
             ann = args[1]
+        elif typing.get_origin(ann) is list and len(args) == 1 and isinstance(args[0], type) \
+                and issubclass(args[0], BaseModel) and parts and isinstance(parts[0], int):   # list[Model] (re100_loads)
+            parts.pop(0)
+            ann = args[0]
+        elif typing.get_origin(ann) in (typing.Union, getattr(__import__("types"), "UnionType", typing.Union)):
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]   # Model | None (pathway)
+            ann = models[0] if len(models) == 1 else ann
         if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
             return None
         model = ann
@@ -601,7 +724,8 @@ def _did_you_mean(name: str, known: set[str]) -> str:
     return f"; did you mean '{hint[0]}'?" if hint else ""
 
 
-def validate_names(scenario: Scenario, regions: set[str], technologies: set[str], links: set[str]) -> None:
+def validate_names(scenario: Scenario, regions: set[str], technologies: set[str], links: set[str],
+                   honam_regions: set[str] | None = None) -> None:
     """Check that names used in the scenario exist in the input tables. Raises ConfigError."""
     checks: list[tuple[tuple, list[str], set[str], str]] = [
         (("technologies", "exclude"), scenario.technologies.exclude, technologies, "technology"),
@@ -614,6 +738,8 @@ def validate_names(scenario: Scenario, regions: set[str], technologies: set[str]
         (("demand", "region_factors"), list(scenario.demand.region_factors), regions, "region"),
         (("time", "intra_period_storage"), scenario.time.intra_period_storage, technologies, "technology"),
     ]
+    if scenario.pathway is not None:
+        checks.append((("pathway", "build_rate_factor"), list(scenario.pathway.build_rate_factor), technologies, "technology"))
     for loc, names, known, what in checks:
         is_list = loc[-1] in ("exclude", "no_expansion", "intra_period_storage")
         for i, name in enumerate(names):
@@ -624,4 +750,14 @@ def validate_names(scenario: Scenario, regions: set[str], technologies: set[str]
             raise ConfigError(
                 _display(file), _fmt_key(key_loc),
                 f"unknown {what} '{name}'{_did_you_mean(name, known)} (known: {', '.join(sorted(known))})",
+            )
+    known = honam_regions if honam_regions is not None else regions
+    for i, load in enumerate(scenario.re100_loads):
+        if load.region not in known:
+            key_loc = ("re100_loads", i, "region")
+            file = scenario.origin(*key_loc) or scenario.source_file or "<scenario>"
+            raise ConfigError(
+                _display(file), _fmt_key(key_loc),
+                f"unknown Honam region '{load.region}'{_did_you_mean(load.region, set(known))} "
+                f"(RE100 loads sit in a Honam region: {', '.join(sorted(known))})",
             )

@@ -48,8 +48,13 @@ TECHNOLOGY_PARAMETER_UNITS = {
     "fuel_price": "KRW/MWh",
     "emission_factor": "tCO2/MWh",
     "fixed_duration": "h",
+    "capex_charge": "KRW/MW",
+    "fom_charge": "KRW/MW/yr",
+    "lifetime_charge": "yr",
+    "lifetime_energy": "yr",
 }
-CAPACITY_UNITS = {"existing": "MW", "potential": "MW", "existing_energy": "MWh", "potential_energy": "MWh"}
+CAPACITY_UNITS = {"existing": "MW", "potential": "MW", "existing_energy": "MWh", "potential_energy": "MWh",
+                  "existing_charge": "MW", "potential_charge": "MW"}
 LINK_PARAMETER_UNITS = {
     "length": "km",
     "existing": "MW",
@@ -77,6 +82,10 @@ SHAPE_PARAMETERS = (
     + ("weekend_factor",)
 )
 SHAPE_UNITS = {p: "relative" for p in SHAPE_PARAMETERS}
+# pathway tables (re300.model.investment)
+VINTAGE_UNITS = {"existing": "MW", "existing_energy": "MWh", "existing_charge": "MW"}
+BUILD_LIMIT_UNITS = {"max_build_rate": "MW/yr"}
+AVAILABILITY_UNITS = {"max_new_in_service": "MW"}
 
 #: every expected unit, by table (the single reference for units; see docs/architecture.md)
 EXPECTED_UNITS = {
@@ -86,11 +95,17 @@ EXPECTED_UNITS = {
     "link_parameters.csv": LINK_PARAMETER_UNITS,
     "constants.csv": CONSTANT_UNITS,
     "demand_shapes.csv": SHAPE_UNITS,
+    "existing_vintages.csv": VINTAGE_UNITS,
+    "build_limits.csv": BUILD_LIMIT_UNITS,
+    "availability_years.csv": AVAILABILITY_UNITS,
 }
 
 STORAGE_ONLY_PARAMETERS = (
     "capex_energy", "fom_energy", "efficiency_charge", "efficiency_discharge", "standing_loss", "fixed_duration",
+    "capex_charge", "fom_charge", "lifetime_charge", "lifetime_energy",
 )
+# storage whose charging power is a capacity of its own (a hydrogen chain's electrolysers) has these as well
+SEPARATE_CHARGE_PARAMETERS = ("capex_charge", "fom_charge")
 REQUIRED_TECHNOLOGY_PARAMETERS = {
     "variable_renewable": ("capex", "fom", "lifetime"),
     "dispatchable": ("capex", "fom", "lifetime", "emission_factor"),
@@ -138,6 +153,7 @@ TECHNOLOGY_PARAMETER_RANGES = {
     "capex": NONNEG, "capex_energy": NONNEG, "fom": NONNEG, "fom_energy": NONNEG, "vom": NONNEG,
     "lifetime": POSITIVE, "efficiency_charge": EFFICIENCY, "efficiency_discharge": EFFICIENCY,
     "standing_loss": SHARE, "fuel_price": NONNEG, "emission_factor": NONNEG, "fixed_duration": POSITIVE,
+    "capex_charge": NONNEG, "fom_charge": NONNEG, "lifetime_charge": POSITIVE, "lifetime_energy": POSITIVE,
 }
 CAPACITY_RANGES = {p: NONNEG for p in CAPACITY_UNITS}
 LINK_PARAMETER_RANGES = {
@@ -164,6 +180,10 @@ COLUMNS = {
     "capacities.csv": (("region", "technology", "parameter", "value", "unit", "source", "status"), ()),
     "link_parameters.csv": (("link", "parameter", "value", "unit", "source", "status"), ()),
     "constants.csv": (("parameter", "value", "unit", "source", "status"), ()),
+    "existing_vintages.csv": (("region", "technology", "parameter", "first_year", "retire_year", "value", "unit", "source",
+                               "status"), ()),
+    "build_limits.csv": (("technology", "region", "parameter", "value", "unit", "source", "status"), ()),
+    "availability_years.csv": (("asset", "region", "year", "parameter", "value", "unit", "source", "status"), ()),
 }
 FILES = tuple(COLUMNS)
 
@@ -411,6 +431,36 @@ class InputTables:
             wide[col] = self.links[col]
         return wide
 
+    # -- pathway tables ------------------------------------------------------------------------
+    def existing_in_service(self, year: int) -> pd.DataFrame:
+        """Index (region, technology), columns of VINTAGE_UNITS: existing capacity still in service in `year`
+        [MW, MWh] — the vintages of existing_vintages.csv with first_year <= year < retire_year (blank = no
+        retirement). Pairs without vintage rows are absent."""
+        v = self.raw["existing_vintages.csv"]
+        on = (v["first_year"] <= year) & (v["retire_year"].isna() | (v["retire_year"] > year))
+        wide = v[on].pivot_table(index=["region", "technology"], columns="parameter", values="value", aggfunc="sum")
+        return wide.reindex(columns=list(VINTAGE_UNITS)).astype(float)
+
+    def build_limits(self) -> pd.DataFrame:
+        """One row per limit: name, technologies and regions ('+'-joined; 'honam' = every honam region),
+        max_mw_per_yr [MW/yr], source."""
+        b = self.raw["build_limits.csv"]
+        regions = ["+".join(self.honam_regions) if r == "honam" else r for r in b["region"]]
+        names = [f"{t}@{r}" for t, r in zip(b["technology"], b["region"])]
+        return pd.DataFrame({"name": names, "technologies": list(b["technology"]), "regions": regions,
+                             "max_mw_per_yr": b["value"].to_numpy(float), "source": list(b["source"])})
+
+    def availability_limit(self, asset: str, region: str, year: int) -> float:
+        """Most new capacity of `asset` (a technology in `region`, or a link with region '') that may be in
+        service in `year` by availability_years.csv [MW]: the value of the latest row with row year <= year,
+        0 before the first row, inf if the asset has no rows."""
+        a = self.raw["availability_years.csv"]
+        rows = a[(a["asset"] == asset) & (a["region"] == region)].sort_values("year")
+        if rows.empty:
+            return float("inf")
+        past = rows[rows["year"] <= year]
+        return float(past["value"].iat[-1]) if len(past) else 0.0
+
     def constant(self, name: str) -> float:
         """A constant from constants.csv, in its stated unit (see CONSTANT_UNITS)."""
         c = self.raw["constants.csv"]
@@ -562,6 +612,8 @@ def load_tables(inputs_dir: Path) -> InputTables:
         need = list(REQUIRED_TECHNOLOGY_PARAMETERS[family[tech]])
         if family[tech] == "storage" and "fixed_duration" not in have:
             need.append("capex_energy")
+        if family[tech] == "storage" and have & set(SEPARATE_CHARGE_PARAMETERS):
+            need += list(SEPARATE_CHARGE_PARAMETERS)  # charging power sized on its own: both its cost parameters
         missing = [q for q in need if q not in have]
         if missing:
             raise InputError(path, f"technology {tech} ({family[tech]}) lacks parameter(s) {', '.join(missing)}",
@@ -575,13 +627,13 @@ def load_tables(inputs_dir: Path) -> InputTables:
     _check_long_table(path, df, CAPACITY_UNITS, CAPACITY_RANGES)
     _check_duplicates(path, df, ["region", "technology", "parameter"])
     for line, tech, param in zip(df[LINE], df["technology"], df["parameter"]):
-        if param.endswith("_energy") and family[tech] != "storage":
+        if (param.endswith("_energy") or param.endswith("_charge")) and family[tech] != "storage":
             raise InputError(path, f"{param} applies to storage only, but {tech} is {family[tech]}",
                              row=line, column="parameter", value=param)
     for (reg, tech), grp in df.groupby(["region", "technology"], sort=False):
         vals = dict(zip(grp["parameter"], grp["value"]))
         lines = dict(zip(grp["parameter"], grp[LINE]))
-        for ex, pot in (("existing", "potential"), ("existing_energy", "potential_energy")):
+        for ex, pot in (("existing", "potential"), ("existing_energy", "potential_energy"), ("existing_charge", "potential_charge")):
             if ex in vals and pot in vals and vals[pot] < vals[ex]:
                 raise InputError(path, f"{reg} {tech}: potential below existing", row=int(lines[pot]),
                                  column="value", value=vals[pot], expected=f">= existing ({vals[ex]:g})")
@@ -621,4 +673,96 @@ def load_tables(inputs_dir: Path) -> InputTables:
         raise InputError(path, f"missing constant(s) {', '.join(missing)}", column="parameter",
                          expected="rows for " + ", ".join(CONSTANT_UNITS))
 
+    _check_pathway_tables(p, f, regions, honam, technologies, family, links)
     return InputTables(inputs_dir, f)
+
+
+COMMISSION_YEAR_RANGE = Range(lo=1900, hi=2100, integer=True)
+
+
+def _parse_year(path, df, col, blank_ok=False, allowed=YEAR_RANGE):
+    out = []
+    for line, y in zip(df[LINE], df[col]):
+        if y == "" and blank_ok:
+            out.append(None)
+            continue
+        try:
+            yv = float(y)
+        except ValueError:
+            raise InputError(path, f"{col} is not a year", row=line, column=col, value=y,
+                             expected=("blank or " if blank_ok else "") + allowed.describe()) from None
+        if not allowed.ok(yv):
+            raise InputError(path, f"{col} out of range", row=line, column=col, value=y,
+                             expected=("blank or " if blank_ok else "") + allowed.describe())
+        out.append(int(yv))
+    df[col] = pd.array(out, dtype="Int64")
+
+
+def _check_pathway_tables(p, f, regions, honam, technologies, family, links):
+    """existing_vintages.csv, build_limits.csv, availability_years.csv (used by pathway runs)."""
+    # existing vintages: they split capacities.csv `existing*` by commissioning year, with a retirement year
+    path, df = p["existing_vintages.csv"], f["existing_vintages.csv"]
+    _check_nonempty(path, df, ["region", "technology", "first_year"])
+    _check_names(path, df, "region", regions, "region")
+    _check_names(path, df, "technology", technologies, "technology")
+    _check_long_table(path, df, VINTAGE_UNITS, {q: NONNEG for q in VINTAGE_UNITS})
+    _parse_year(path, df, "first_year", allowed=COMMISSION_YEAR_RANGE)
+    _parse_year(path, df, "retire_year", blank_ok=True, allowed=COMMISSION_YEAR_RANGE)
+    for line, a, b in zip(df[LINE], df["first_year"], df["retire_year"]):
+        if b is not pd.NA and b <= a:
+            raise InputError(path, "retire_year not after first_year", row=line, column="retire_year", value=int(b),
+                             expected=f"a year after {int(a)} (the first year out of service), or blank")
+    cap = f["capacities.csv"]
+    for (reg, tech, param), grp in df.groupby(["region", "technology", "parameter"], sort=False):
+        have = cap[(cap["region"] == reg) & (cap["technology"] == tech) & (cap["parameter"] == param)]
+        total = float(grp["value"].sum())
+        expected = float(have["value"].iat[0]) if len(have) else 0.0
+        if not math.isclose(total, expected, rel_tol=1e-9, abs_tol=1e-6):
+            raise InputError(path, f"{reg} {tech}: the {param} vintages sum to {total:g} {VINTAGE_UNITS[param]}",
+                             row=int(grp[LINE].iat[0]), column="value",
+                             expected=f"the capacities.csv {param} value {expected:g} {VINTAGE_UNITS[param]}")
+    for line, reg, tech, param, val in zip(cap[LINE], cap["region"], cap["technology"], cap["parameter"], cap["value"]):
+        if param in VINTAGE_UNITS and val > 0 and not ((df["region"] == reg) & (df["technology"] == tech)
+                                                       & (df["parameter"] == param)).any():
+            raise InputError(p["capacities.csv"], f"{reg} {tech}: {param} {val:g} has no rows in existing_vintages.csv",
+                             row=int(line), column="value",
+                             expected="vintage rows (first_year, retire_year) that sum to it, for pathway retirements")
+
+    # build-rate limits
+    path, df = p["build_limits.csv"], f["build_limits.csv"]
+    _check_nonempty(path, df, ["technology", "region"])
+    _check_long_table(path, df, BUILD_LIMIT_UNITS, {"max_build_rate": NONNEG})
+    for line, techs, regs in zip(df[LINE], df["technology"], df["region"]):
+        for t in techs.split("+"):
+            if t not in technologies:
+                raise InputError(path, "unknown technology", row=line, column="technology", value=t,
+                                 expected=_suggest(t, technologies) + " (several joined by '+')")
+            if family[t] not in ("variable_renewable", "dispatchable", "storage"):
+                raise InputError(path, "technology cannot be built", row=line, column="technology", value=t)
+        if len({family[t] == "storage" for t in techs.split("+")}) > 1:
+            raise InputError(path, "a limit mixes storage and generators", row=line, column="technology", value=techs,
+                             expected="generators only or storage only")
+        for r in regs.split("+"):
+            if r != "honam" and r not in honam:
+                raise InputError(path, "unknown region", row=line, column="region", value=r,
+                                 expected=_suggest(r, honam + ("honam",)) + " (several joined by '+'; honam = all three)")
+    _check_duplicates(path, df, ["technology", "region", "parameter"])
+
+    # availability schedule
+    path, df = p["availability_years.csv"], f["availability_years.csv"]
+    _check_nonempty(path, df, ["asset", "year"])
+    _check_long_table(path, df, AVAILABILITY_UNITS, {"max_new_in_service": NONNEG})
+    _parse_year(path, df, "year")
+    for line, asset, reg in zip(df[LINE], df["asset"], df["region"]):
+        if asset in links:
+            if reg != "":
+                raise InputError(path, "a link row has a region", row=line, column="region", value=reg,
+                                 expected="blank for links")
+        elif asset in technologies:
+            if reg not in regions:
+                raise InputError(path, "unknown region", row=line, column="region", value=reg,
+                                 expected=_suggest(reg, regions) + " (technologies need a region)")
+        else:
+            raise InputError(path, "unknown asset", row=line, column="asset", value=asset,
+                             expected=_suggest(asset, technologies + links) + " (a technology or a link)")
+    _check_duplicates(path, df, ["asset", "region", "year"])

@@ -24,7 +24,7 @@ def add_node_slacks(ctx) -> None:
         "unserved", ("region", "time"), (honam, times), ub=demand[h_idx], unit="GW", doc="unserved demand",
     )
     ctx.add_to_balance(h_idx, 1.0, unserved)
-    ctx.add_cost(data.value_of_lost_load_krw_per_mwh * ctx.weight[None, :] * U.COST_PER_ENERGY * np.ones((len(honam), 1)), unserved)
+    ctx.add_cost(data.value_of_lost_load_krw_per_mwh * ctx.cost_weight[None, :] * U.COST_PER_ENERGY * np.ones((len(honam), 1)), unserved)
 
     absorbed = ctx.lm.add_variables("absorbed", ("region", "time"), (export, times), unit="GW", doc="energy absorbed by export regions")
     ctx.add_to_balance(e_idx, -1.0, absorbed)

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import balance, generators, storage, targets, transmission
-from .data import ModelData
+from . import balance, generators, investment, re100, storage, targets, transmission
+from .data import ModelData, Pathway
 from .linear import LinearModel, RowBlock
 from . import units as U
 
@@ -36,11 +36,60 @@ class BuildContext:
     export_terms: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
     split_hours: int | None = None  # formulation lever, see `over_time`
+    # hourly Honam renewable pool for the RE100 matching (re300.model.re100): (region_idx, coefs, variables) [GW]
+    pool_terms: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+    builds: dict = field(default_factory=dict)  # family -> investment.Builds
     _copies: dict = field(default_factory=dict)
 
     @property
     def T(self) -> int:
         return self.data.n_time
+
+    @property
+    def pathway(self) -> Pathway | None:
+        return self.data.pathway
+
+    @property
+    def P(self) -> int:
+        return self.data.n_periods
+
+    @property
+    def years(self) -> list:
+        return self.data.period_years
+
+    @property
+    def W(self) -> np.ndarray:
+        """Objective weight of each period (discounted years; [1] for a single year)."""
+        return self.data.objective_weight
+
+    @property
+    def period(self) -> np.ndarray:
+        """Investment period of each snapshot."""
+        return self.data.period_of_snapshot
+
+    @property
+    def cost_weight(self) -> np.ndarray:
+        """Objective weight of an hour of each snapshot: weight_h[t] · W[period(t)] (= weight_h for a single year)."""
+        return self.weight * self.W[self.period]
+
+    def by_snapshot(self, per_period) -> np.ndarray:
+        """(rows x periods) -> (rows x snapshots): each snapshot takes its period's value."""
+        return np.asarray(per_period, float)[:, self.period]
+
+    def segments(self) -> np.ndarray:
+        """Segment id of each snapshot for the `split_hours` lever: groups of split_hours snapshots, never
+        spanning two investment periods."""
+        H = int(self.split_hours)
+        period = self.period
+        starts = np.searchsorted(period, np.arange(self.P))
+        local = np.arange(self.T) - starts[period]
+        key = period * (self.T + 1) + local // H
+        _, seg = np.unique(key, return_inverse=True)
+        return seg
+
+    def add_pool(self, region_idx, coefs, variables):
+        """Register terms of the hourly renewable pool (GW; shapes (n, T)) that RE100 loads are matched against."""
+        self.pool_terms.append((np.asarray(region_idx), np.asarray(coefs, float), np.asarray(variables, object)))
 
     def add_renewable(self, coefs, variables):
         self.renewable_terms.append((np.asarray(coefs, float), np.asarray(variables, object)))
@@ -75,7 +124,7 @@ class BuildContext:
             return np.broadcast_to(v[:, None], (K, self.T))
         if name in self._copies:
             return self._copies[name]
-        seg = np.arange(self.T) // int(self.split_hours)
+        seg = self.segments()
         nseg = int(seg.max()) + 1
         copies = self.lm.add_variables(f"{name}_copy", ("item", "segment"), (list(range(K)), list(range(nseg))), unit="")
         rb = RowBlock(self.lm, f"{name}_copy_chain", ("item", "segment"), (list(range(K)), list(range(nseg))), "==")
@@ -139,8 +188,10 @@ def build_model(data: ModelData, split_hours: int | None = None) -> BuiltModel:
     )
     for add in COMPONENTS:
         add(ctx)
+    investment.build_rate_constraint(ctx)
     balance.power_balance(ctx)
     targets.add(ctx)
+    re100.add(ctx)
     lm.build_objective()
     return BuiltModel(lm=lm, data=data, meta=ctx.meta, build_seconds=_time.perf_counter() - t0)
 

@@ -22,6 +22,7 @@ GENERATOR_COLUMNS = {
     "fom_krw_per_mw": "fixed O&M on total capacity [KRW/MW/yr]",
     "vom_krw_per_mwh": "variable cost of dispatch incl. fuel/purchase price [KRW/MWh]",
     "emission_t_per_mwh": "emission factor [tCO2/MWh]",
+    "lifetime_yr": "years new capacity stays in service (pathway runs; NaN = beyond the horizon) [yr]",
 }
 STORAGE_COLUMNS = {
     "technology": "technology name",
@@ -40,6 +41,14 @@ STORAGE_COLUMNS = {
     "standing_loss_per_h": "share of stored energy lost per hour [fraction/h]",
     "fixed_duration_h": "if > 0: energy capacity = duration x power capacity [h]; NaN/0 = sized freely",
     "inter_period": "state of charge linked across the calendar sequence of typical periods [bool] (used when period_order is set)",
+    "separate_charge_power": "charging power is a capacity of its own (e.g. electrolysers of a hydrogen chain) [bool]",
+    "charge_existing_mw": "existing charging power capacity, if separate [MW]",
+    "charge_max_new_mw": "upper bound on new charging power capacity, if separate [MW]",
+    "charge_capex_annual_krw_per_mw": "annualised cost of new charging power capacity [KRW/MW/yr]",
+    "charge_fom_krw_per_mw": "fixed O&M on total charging power capacity [KRW/MW/yr]",
+    "lifetime_yr": "years new (discharge) power capacity stays in service (pathway runs; NaN = beyond the horizon) [yr]",
+    "energy_lifetime_yr": "years new energy capacity stays in service (pathway runs) [yr]",
+    "charge_lifetime_yr": "years new charging power capacity stays in service (pathway runs) [yr]",
 }
 LINK_COLUMNS = {
     "link": "link name",
@@ -52,6 +61,24 @@ LINK_COLUMNS = {
     "capex_annual_krw_per_mw": "annualised cost of new capacity incl. terminals [KRW/MW/yr]",
     "fom_krw_per_mw": "fixed O&M on total capacity [KRW/MW/yr]",
     "efficiency": "share of sent energy that arrives [fraction]",
+    "lifetime_yr": "years new capacity stays in service (pathway runs; NaN = beyond the horizon) [yr]",
+}
+# Columns added after the core: optional in hand-built frames (filled with these defaults).
+OPTIONAL_COLUMNS = {
+    "generators": {"lifetime_yr": np.nan},
+    "storage": {"separate_charge_power": False, "charge_existing_mw": 0.0, "charge_max_new_mw": 0.0,
+                "charge_capex_annual_krw_per_mw": 0.0, "charge_fom_krw_per_mw": 0.0, "lifetime_yr": np.nan,
+                "energy_lifetime_yr": np.nan, "charge_lifetime_yr": np.nan},
+    "links": {"lifetime_yr": np.nan},
+}
+FRAME_COLUMNS = {"generators": GENERATOR_COLUMNS, "storage": STORAGE_COLUMNS, "links": LINK_COLUMNS}
+# Frame columns that may take one value per investment period (`ModelData.period_data`); the others are static.
+PERIOD_COLUMNS = {
+    "generators": ("existing_mw", "max_new_mw", "capex_annual_krw_per_mw", "fom_krw_per_mw"),
+    "storage": ("existing_mw", "existing_mwh", "max_new_mw", "max_new_mwh", "capex_annual_krw_per_mw",
+                "capex_annual_krw_per_mwh", "fom_krw_per_mw", "fom_krw_per_mwh", "charge_existing_mw",
+                "charge_max_new_mw", "charge_capex_annual_krw_per_mw", "charge_fom_krw_per_mw"),
+    "links": ("existing_mw", "max_new_mw", "capex_annual_krw_per_mw", "fom_krw_per_mw"),
 }
 
 
@@ -63,6 +90,8 @@ class TargetSettings:
     export_share: energy delivered to export regions >= share x consumption (None = no commitment).
     deduct_storage_losses / deduct_transmission_losses: see `re300.model.targets`.
     renewable_slack_krw_per_mwh: if set, the target may be missed at this penalty (a priced slack).
+    renewable_share_by_period / export_share_by_period: pathway runs, one share per investment period (None or NaN
+    = no target in that period); they replace the scalar shares when given.
     """
 
     renewable_share: float | None = None
@@ -71,6 +100,87 @@ class TargetSettings:
     deduct_transmission_losses: bool = False
     renewable_slack_krw_per_mwh: float | None = None
     export_slack_krw_per_mwh: float | None = None
+    renewable_share_by_period: tuple | None = None
+    export_share_by_period: tuple | None = None
+
+    def shares(self, kind: str, n_periods: int) -> np.ndarray:
+        """Target share of `kind` ('renewable' or 'export') in each of `n_periods` periods; NaN = no target."""
+        by_period = getattr(self, f"{kind}_share_by_period")
+        if by_period is not None:
+            out = np.array([np.nan if v is None else float(v) for v in by_period], dtype=float)
+            if len(out) != n_periods:
+                raise ValueError(f"TargetSettings.{kind}_share_by_period has {len(out)} values for {n_periods} periods")
+            return out
+        scalar = getattr(self, f"{kind}_share")
+        return np.full(n_periods, np.nan if scalar is None else float(scalar))
+
+
+@dataclass
+class Pathway:
+    """The investment periods of a multi-period (pathway) run; see `re300.model.investment`.
+
+    years: first calendar year of each period, increasing (e.g. 2030, 2034, 2040, 2045, 2050). Every snapshot
+    belongs to one period (`ModelData.snapshot_period`); a period repeats the representative snapshots with its
+    own demand and costs.
+    span_yr: calendar years each period stands for (to the next period; the last one a stated number) [yr].
+    build_interval_yr: years in which a period's new capacity is built (since the previous period, the first
+    since `base_year`); build-rate limits allow rate x interval per period [yr].
+    objective_weight: W_p = Σ_{y = year_p}^{year_p + span_p − 1} (1 + r)^−(y − base_year), the discounted years that
+    multiply the period's annual costs in the objective [yr].
+    base_year: the year costs are discounted to and existing capacity is counted in.
+    """
+
+    years: np.ndarray
+    span_yr: np.ndarray
+    build_interval_yr: np.ndarray
+    objective_weight: np.ndarray
+    base_year: int
+    discount_rate: float
+    foresight: str = "perfect"
+
+    @classmethod
+    def from_years(cls, years, base_year: int, discount_rate: float, final_span_yr: int,
+                   foresight: str = "perfect") -> "Pathway":
+        years = np.asarray(years, dtype=np.int64)
+        if years.ndim != 1 or len(years) == 0 or np.any(np.diff(years) <= 0):
+            raise ValueError("pathway years must be a non-empty increasing sequence")
+        if base_year >= years[0]:
+            raise ValueError(f"pathway base year {base_year} must come before the first period {years[0]}")
+        span = np.r_[np.diff(years), int(final_span_yr)].astype(np.int64)
+        interval = np.diff(np.r_[base_year, years]).astype(np.int64)
+        return cls(years=years, span_yr=span, build_interval_yr=interval,
+                   objective_weight=period_weights(years, span, base_year, discount_rate), base_year=int(base_year),
+                   discount_rate=float(discount_rate), foresight=foresight)
+
+    @property
+    def n(self) -> int:
+        return len(self.years)
+
+
+def period_weights(years, span_yr, base_year: int, rate: float) -> np.ndarray:
+    """W_p = Σ_{y = year_p}^{year_p + span_p − 1} (1 + rate)^−(y − base_year) for each period p [discounted years]."""
+    out = []
+    for y0, n in zip(np.asarray(years, int), np.asarray(span_yr, int)):
+        ys = np.arange(y0, y0 + n) - base_year
+        out.append(float(np.sum((1.0 + rate) ** (-ys.astype(float)))))
+    return np.array(out)
+
+
+BUILD_LIMIT_COLUMNS = {
+    "name": "label of the limit",
+    "frame": "generators or storage (storage: discharge power)",
+    "technologies": "technologies the limit covers, joined by '+'",
+    "regions": "regions the limit covers, joined by '+'",
+    "max_mw_per_yr": "largest new capacity built per year of the period's build interval [MW/yr]",
+}
+RE100_LOAD_COLUMNS = {
+    "name": "load name",
+    "region": "honam region where the load sits",
+    "matching": "hourly (met every hour by Honam renewable supply) or annual (counted in the volumetric target only)",
+}
+# capacity families that can be built, by the frame they belong to (see `ModelData.fixed_builds`)
+BUILD_FAMILIES = {"generators": "generators", "storage_power": "storage", "storage_energy": "storage",
+                  "storage_charge": "storage", "links": "links"}
 
 
 @dataclass
@@ -81,14 +191,26 @@ class ModelData:
     time: snapshot labels (KST, hour-beginning); weight_h: hours of the year each snapshot stands for;
     duration_h: length of the snapshot [h]; block: id of the contiguous block a snapshot belongs to
     (storage state of charge is cyclic within each block).
-    demand_mw: time x region (export regions 0).
+    demand_mw: time x region (export regions 0), including the RE100 loads below.
     generators: one row per (technology, region), columns GENERATOR_COLUMNS;
     availability: generators x time, the capacity factor (1.0 for dispatchable supply) [fraction].
     storage: one row per (technology, region), columns STORAGE_COLUMNS.
     links: one row per link, columns LINK_COLUMNS.
     carbon_price_krw_per_t, value_of_lost_load_krw_per_mwh: prices applied in the objective.
     period_order: for representative periods, the block (typical period) standing for each original period in
-    calendar order; storage with `inter_period` links its state of charge along this sequence. None otherwise.
+    calendar order; storage with `inter_period` links its state of charge along this sequence (cyclically within
+    each investment period). None otherwise.
+
+    Pathway runs (all None for a single year, which is the one-period special case):
+    pathway: the investment periods (`Pathway`); snapshot_period: index of the period of each snapshot.
+    period_data: {frame: {column: (rows x periods) array}} for the PERIOD_COLUMNS that vary by period (existing
+    capacity after retirements, the limit on new capacity in service, costs of the period); missing entries
+    repeat the frame's column. In a pathway `max_new_mw[i, p]` bounds the new capacity *in service* in period p,
+    and capacity may be built in period p only where it is > 0.
+    build_rate_limits: rows BUILD_LIMIT_COLUMNS.
+    re100_loads: rows RE100_LOAD_COLUMNS; re100_load_mw: loads x time [MW] (already part of demand_mw).
+    fixed_builds: {family of BUILD_FAMILIES: (rows x periods) new capacity built in each period, NaN = free}
+    [MW or MWh] (myopic runs fix their hand-over this way).
     """
 
     regions: list[str]
@@ -107,6 +229,29 @@ class ModelData:
     targets: TargetSettings = field(default_factory=TargetSettings)
     name: str = "model"
     period_order: np.ndarray | None = None
+    pathway: Pathway | None = None
+    snapshot_period: np.ndarray | None = None
+    period_data: dict = field(default_factory=dict)
+    build_rate_limits: pd.DataFrame | None = None
+    re100_loads: pd.DataFrame | None = None
+    re100_load_mw: np.ndarray | None = None
+    fixed_builds: dict | None = None
+
+    def __post_init__(self):
+        self.fill_optional_columns()
+
+    def fill_optional_columns(self) -> None:
+        """Add the OPTIONAL_COLUMNS a hand-built frame lacks, and fill their blanks, with the defaults (also run by
+        `check`)."""
+        for frame, defaults in OPTIONAL_COLUMNS.items():
+            df = getattr(self, frame)
+            todo = {c: v for c, v in defaults.items()
+                    if c not in df.columns or (not (isinstance(v, float) and np.isnan(v)) and df[c].isna().any())}
+            if todo:
+                df = df.copy()
+                for c, v in todo.items():
+                    df[c] = v if c not in df.columns else df[c].astype(object).where(df[c].notna(), v).astype(type(v))
+                setattr(self, frame, df)
 
     @property
     def honam_regions(self) -> list[str]:
@@ -116,13 +261,48 @@ class ModelData:
     def n_time(self) -> int:
         return len(self.time)
 
+    @property
+    def n_periods(self) -> int:
+        return 1 if self.pathway is None else self.pathway.n
+
+    @property
+    def period_years(self) -> list:
+        """Year of each period ([None] for a single-year run)."""
+        return [None] if self.pathway is None else [int(y) for y in self.pathway.years]
+
+    @property
+    def period_of_snapshot(self) -> np.ndarray:
+        """Index of the investment period of each snapshot (zeros for a single-year run)."""
+        if self.snapshot_period is None:
+            return np.zeros(self.n_time, dtype=np.int64)
+        return np.asarray(self.snapshot_period, dtype=np.int64)
+
+    @property
+    def objective_weight(self) -> np.ndarray:
+        """W_p per period (1 for a single-year run): multiplies the period's annual costs in the objective."""
+        return np.ones(1) if self.pathway is None else np.asarray(self.pathway.objective_weight, float)
+
+    def column(self, frame: str, col: str) -> np.ndarray:
+        """(rows x periods) values of a frame column: `period_data` if given there, else the column repeated."""
+        arr = (self.period_data.get(frame) or {}).get(col)
+        if arr is not None:
+            return np.asarray(arr, dtype=float)
+        df = getattr(self, frame)
+        return np.repeat(df[col].to_numpy(float)[:, None], self.n_periods, axis=1)
+
     def annual_consumption_mwh(self) -> float:
-        """Weighted annual consumption of the honam regions [MWh]."""
+        """Weighted annual consumption of the honam regions [MWh] (single-year runs; see `period_consumption_mwh`)."""
         d = self.demand_mw[self.honam_regions].to_numpy().sum(axis=1)
         return float(np.dot(d, self.weight_h))
 
+    def period_consumption_mwh(self) -> np.ndarray:
+        """Weighted annual consumption of the honam regions in each period [MWh/yr]."""
+        d = self.demand_mw[self.honam_regions].to_numpy().sum(axis=1) * np.asarray(self.weight_h, float)
+        return np.bincount(self.period_of_snapshot, weights=d, minlength=self.n_periods)
+
     def check(self) -> None:
         """Shape and sign checks; raises ValueError naming the offending field."""
+        self.fill_optional_columns()
         T = self.n_time
         for name in ("weight_h", "duration_h", "block"):
             arr = np.asarray(getattr(self, name))
@@ -158,3 +338,32 @@ class ModelData:
                 raise ValueError("ModelData.period_order must be a 1-d array of block ids")
         if np.any(~np.isfinite(self.availability)) or self.availability.min(initial=0) < 0 or self.availability.max(initial=0) > 1:
             raise ValueError("ModelData.availability must be finite and within [0, 1]")
+        P = self.n_periods
+        sp = self.period_of_snapshot
+        if sp.shape != (T,) or (T and (sp.min() < 0 or sp.max() >= P)):
+            raise ValueError(f"ModelData.snapshot_period must hold one period index in 0..{P - 1} per snapshot")
+        if T and np.any(np.diff(sp) < 0):
+            raise ValueError("ModelData.snapshot_period must be non-decreasing (the snapshots of a period are contiguous)")
+        blk = np.asarray(self.block)
+        if T and len(np.unique(np.c_[blk, sp], axis=0)) != len(np.unique(blk)):
+            raise ValueError("ModelData.block: a block must not span two investment periods")
+        for frame, cols in self.period_data.items():
+            n = len(getattr(self, frame))
+            for col, arr in cols.items():
+                if col not in PERIOD_COLUMNS.get(frame, ()):
+                    raise ValueError(f"ModelData.period_data[{frame!r}] has {col!r}, which does not vary by period")
+                if np.shape(arr) != (n, P):
+                    raise ValueError(f"ModelData.period_data[{frame!r}][{col!r}] has shape {np.shape(arr)}, expected ({n}, {P})")
+        if self.re100_loads is not None and len(self.re100_loads):
+            L = len(self.re100_loads)
+            if self.re100_load_mw is None or np.shape(self.re100_load_mw) != (L, T):
+                raise ValueError(f"ModelData.re100_load_mw must have shape ({L}, {T})")
+            bad = set(self.re100_loads["region"]) - set(self.honam_regions)
+            if bad:
+                raise ValueError(f"ModelData.re100_loads names regions that are not honam: {sorted(bad)}")
+        for fam, arr in (self.fixed_builds or {}).items():
+            if fam not in BUILD_FAMILIES:
+                raise ValueError(f"ModelData.fixed_builds has unknown family {fam!r}")
+            n = len(getattr(self, BUILD_FAMILIES[fam]))
+            if np.shape(arr) != (n, P):
+                raise ValueError(f"ModelData.fixed_builds[{fam!r}] has shape {np.shape(arr)}, expected ({n}, {P})")

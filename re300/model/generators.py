@@ -2,15 +2,16 @@
 supply (non-renewable electricity from the national grid / existing thermal and nuclear; availability 1).
 
 Variables
-    capacity_new[g]   new capacity of generator g (only for generators that may expand)   [GW]
-    dispatch[g, t]    output delivered to the regional balance                            [GW]
-Curtailment is what was available but not dispatched: cf[g,t]·K[g] − dispatch[g,t] (reported, not a variable).
+    capacity_new[k]   new capacity of a generator that may expand, by build period (see re300.model.investment) [GW]
+    dispatch[g, t]    output delivered to the regional balance                                                  [GW]
+Curtailment is what was available but not dispatched: cf[g,t]·K[g,t] − dispatch[g,t] (reported, not a variable).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from . import units as U
+from .investment import add_builds, capacity_terms, existing_fom_constant
 from .linear import RowBlock
 
 
@@ -20,18 +21,18 @@ def add(ctx) -> None:
     G, T = len(gens), ctx.T
     if G == 0:
         return
-    existing = gens["existing_mw"].to_numpy(float) * U.POWER
-    max_new = np.nan_to_num(gens["max_new_mw"].to_numpy(float) * U.POWER, nan=0.0, posinf=np.inf)
+    existing_p = data.column("generators", "existing_mw")  # G x P [MW]
+    existing = ctx.by_snapshot(existing_p) * U.POWER  # G x T [GW]
     cf = np.asarray(data.availability, float)
-    expandable = np.flatnonzero(max_new > 0)
     labels = [f"{t}|{r}" for t, r in zip(gens["technology"], gens["region"])]
+    fom = data.column("generators", "fom_krw_per_mw")
 
-    new = ctx.lm.add_variables(
-        "capacity_new", ("generator",), ([labels[i] for i in expandable],), lb=0.0, ub=max_new[expandable],
-        unit="GW", doc="new generating capacity",
-    )
+    new = add_builds(ctx, "generators", "capacity_new", labels, data.column("generators", "max_new_mw"),
+                     gens["lifetime_yr"].to_numpy(float), data.column("generators", "capex_annual_krw_per_mw"), fom,
+                     U.POWER, "GW", doc="new generating capacity")
+    expandable = new.assets
     # Generators that cannot expand have dispatch <= cf * existing as a simple variable bound.
-    ub = cf * existing[:, None]
+    ub = cf * existing
     ub[expandable, :] = np.inf
     dispatch = ctx.lm.add_variables(
         "dispatch", ("generator", "time"), (labels, list(range(T))), lb=0.0, ub=ub, unit="GW",
@@ -46,22 +47,26 @@ def add(ctx) -> None:
     w = ctx.weight[None, :]
     if renewable.any():
         ctx.add_renewable(np.broadcast_to(w, (int(renewable.sum()), T)), dispatch[renewable])
+        honam = np.array([data.region_kind[r] == "honam" for r in gens["region"]])
+        pool = renewable & honam
+        if pool.any():
+            ctx.add_pool(region_idx[pool], np.ones((int(pool.sum()), T)), dispatch[pool])
 
-    # Costs [bn KRW/yr]: annualised capex + fixed O&M on new capacity; variable cost and carbon on energy.
-    capex = gens["capex_annual_krw_per_mw"].to_numpy(float) + gens["fom_krw_per_mw"].to_numpy(float)
-    ctx.add_cost(capex[expandable] * U.COST_PER_POWER, new)
-    ctx.add_constant_cost(float(existing @ gens["fom_krw_per_mw"].to_numpy(float)) * U.COST_PER_POWER)
+    # Costs [bn KRW]: investment and fixed O&M of new capacity are registered by add_builds; fixed O&M of existing
+    # capacity is a constant; variable cost and carbon on energy, each hour weighted by W_p.
+    existing_fom_constant(ctx, existing_p, fom, 1.0)
     marginal = gens["vom_krw_per_mwh"].to_numpy(float) + data.carbon_price_krw_per_t * gens["emission_t_per_mwh"].to_numpy(float)
-    ctx.add_cost(marginal[:, None] * w * U.COST_PER_ENERGY, dispatch)  # GW x h = GWh
+    ctx.add_cost(marginal[:, None] * ctx.cost_weight[None, :] * U.COST_PER_ENERGY, dispatch)  # GW x h = GWh
     ctx.meta["generators"] = {"expandable": expandable, "labels": labels}
 
 
 def availability_constraint(ctx, expandable, new, dispatch, cf, existing, labels) -> None:
     """Output is bounded by the available resource, for generators that may expand:
 
-        dispatch[g,t] − cf[g,t] · capacity_new[g]  ≤  cf[g,t] · existing[g]        [GW]
+        dispatch[g,t] − cf[g,t] · Σ_{b alive in period(t)} capacity_new[g,b]  ≤  cf[g,t] · existing[g,period(t)]   [GW]
 
-    (For generators without expansion the same limit is a variable bound on dispatch.)
+    (one build option per generator in a single-year run; for generators without expansion the same limit is a
+    variable bound on dispatch.)
     """
     T = ctx.T
     if len(expandable) == 0:
@@ -74,6 +79,6 @@ def availability_constraint(ctx, expandable, new, dispatch, cf, existing, labels
     t = np.arange(T)[None, :]
     rows = block.row_index(k, t)
     block.add(rows, 1.0, dispatch[expandable])
-    block.add(rows, -cf[expandable], ctx.over_time(new, "capacity_new"))
-    block.add_rhs(rows, cf[expandable] * existing[expandable, None])
+    capacity_terms(ctx, block, rows, -cf[expandable], new, expandable)
+    block.add_rhs(rows, cf[expandable] * existing[expandable])
     block.build()

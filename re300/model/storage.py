@@ -1,14 +1,21 @@
-"""Storage: batteries (power and energy sized separately) and pumped hydro (energy tied to power by a
-fixed duration), with charge/discharge efficiencies, standing losses and a cyclic state of charge.
+"""Storage: batteries (power and energy sized separately), pumped hydro (energy tied to power by a fixed
+duration) and chains whose charging power is a capacity of its own (a hydrogen chain: electrolysers → tank →
+fuel cells, each sized separately: MW electric in, MWh of hydrogen stored, MW electric out), with charge and
+discharge efficiencies, standing losses and a cyclic state of charge.
 
 Variables
-    power_new[s]       new power capacity (storage that may expand)                    [GW]
-    energy_new[s]      new energy capacity (freely sized storage that may expand)      [GWh]
-    charge[s, t], discharge[s, t]                                                     [GW]
+    power_new[k]        new (discharge) power capacity, by build period (see re300.model.investment)   [GW]
+    energy_new[k]       new energy capacity of freely sized storage, by build period                   [GWh]
+    charge_power_new[k] new charging power capacity of storage with `separate_charge_power`           [GW]
+    charge[s, t], discharge[s, t]                                                                      [GW]
     soc[s, t]          energy stored at the end of snapshot t                          [GWh]
                        (for storage linked across typical periods: relative to the period's start, may be < 0)
     soc_inter[s, d]    energy stored at the start of original period d (linked storage only)    [GWh]
     soc_max[s, c], soc_min[s, c]   highest / lowest relative state of charge within typical period c [GWh]
+
+Energy is counted in the stored medium: MWh of electricity for batteries and pumped hydro, MWh of hydrogen
+(lower heating value) for a hydrogen chain, whose efficiency_charge is the electrolyser's (MWh_H2 per MWh
+electric) and efficiency_discharge the fuel cell's (MWh electric per MWh_H2).
 
 Linking across typical periods follows Kotzur et al. (2018, Applied Energy 213): the typical period's state of
 charge is relative to its start; the calendar sequence of original periods carries the absolute level.
@@ -18,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import units as U
+from .investment import add_builds, capacity_terms, existing_fom_constant
 from .linear import RowBlock
 
 
@@ -41,107 +49,127 @@ def add(ctx) -> None:
     if S == 0:
         return
     labels = [f"{t}|{r}" for t, r in zip(st["technology"], st["region"])]
-    p_exist = st["existing_mw"].to_numpy(float) * U.POWER
-    e_exist = st["existing_mwh"].to_numpy(float) * U.ENERGY
-    p_max_new = np.nan_to_num(st["max_new_mw"].to_numpy(float) * U.POWER, nan=0.0, posinf=np.inf)
-    e_max_new = np.nan_to_num(st["max_new_mwh"].to_numpy(float) * U.ENERGY, nan=0.0, posinf=np.inf)
+    col = lambda c: data.column("storage", c)  # noqa: E731  (storage x periods)
     duration = np.nan_to_num(st["fixed_duration_h"].to_numpy(float), nan=0.0)
     fixed = duration > 0
-    e_exist = np.where(fixed, duration * p_exist, e_exist)
-    p_exp = np.flatnonzero(p_max_new > 0)
-    e_exp = np.flatnonzero((e_max_new > 0) & ~fixed)
+    separate = st["separate_charge_power"].to_numpy(bool)
+    p_exist_p = col("existing_mw")  # S x P [MW]
+    e_exist_p = np.where(fixed[:, None], duration[:, None] * p_exist_p, col("existing_mwh"))  # [MWh]
+    c_exist_p = np.where(separate[:, None], col("charge_existing_mw"), 0.0)
     times = list(range(T))
     if data.period_order is not None and "inter_period" in st:
         linked = st["inter_period"].to_numpy(bool)
     else:
         linked = np.zeros(S, dtype=bool)
 
-    power_new = ctx.lm.add_variables("power_new", ("storage",), ([labels[i] for i in p_exp],), ub=p_max_new[p_exp], unit="GW")
-    energy_new = ctx.lm.add_variables("energy_new", ("storage",), ([labels[i] for i in e_exp],), ub=e_max_new[e_exp], unit="GWh")
+    cost_e, fom_e = col("capex_annual_krw_per_mwh"), col("fom_krw_per_mwh")
+    # Fixed-duration storage pays for its energy through its power variable.
+    cost_p = col("capex_annual_krw_per_mw") + np.where(fixed[:, None], duration[:, None] * cost_e, 0.0)
+    fom_p = col("fom_krw_per_mw") + np.where(fixed[:, None], duration[:, None] * fom_e, 0.0)
+    power = add_builds(ctx, "storage_power", "power_new", labels, col("max_new_mw"), st["lifetime_yr"].to_numpy(float),
+                       cost_p, fom_p, U.POWER, "GW", doc="new (discharge) power capacity")
+    energy = add_builds(ctx, "storage_energy", "energy_new", labels, np.where(fixed[:, None], 0.0, col("max_new_mwh")),
+                        st["energy_lifetime_yr"].to_numpy(float), cost_e, fom_e, U.ENERGY, "GWh",
+                        doc="new energy capacity")
+    charge_builds = add_builds(ctx, "storage_charge", "charge_power_new", labels,
+                               np.where(separate[:, None], col("charge_max_new_mw"), 0.0),
+                               st["charge_lifetime_yr"].to_numpy(float), col("charge_capex_annual_krw_per_mw"),
+                               col("charge_fom_krw_per_mw"), U.POWER, "GW", doc="new charging power capacity")
+    p_exp, e_exp, c_exp = power.assets, energy.assets, charge_builds.assets
+
+    p_exist = ctx.by_snapshot(p_exist_p) * U.POWER  # S x T [GW]
+    e_exist = ctx.by_snapshot(e_exist_p) * U.ENERGY  # [GWh]
+    c_exist = ctx.by_snapshot(c_exist_p) * U.POWER
     # Simple limits become bounds where capacity cannot expand.
-    p_ub = np.where(np.isin(np.arange(S), p_exp), np.inf, p_exist)[:, None] * np.ones((1, T))
+    d_ub = np.where(np.isin(np.arange(S), p_exp)[:, None], np.inf, p_exist)
+    c_own = np.where(np.isin(np.arange(S), c_exp)[:, None], np.inf, c_exist)
+    c_ub = np.where(separate[:, None], c_own, d_ub)
     e_fixed_cap = ~np.isin(np.arange(S), e_exp) & ~(fixed & np.isin(np.arange(S), p_exp))
-    e_ub = np.where(e_fixed_cap & ~linked, e_exist, np.inf)[:, None] * np.ones((1, T))
+    e_ub = np.where((e_fixed_cap & ~linked)[:, None], e_exist, np.inf)
     e_lb = np.where(linked, -np.inf, 0.0)[:, None] * np.ones((1, T))
-    charge = ctx.lm.add_variables("charge", ("storage", "time"), (labels, times), ub=p_ub, unit="GW")
-    discharge = ctx.lm.add_variables("discharge", ("storage", "time"), (labels, times), ub=p_ub, unit="GW")
+    charge = ctx.lm.add_variables("charge", ("storage", "time"), (labels, times), ub=c_ub, unit="GW")
+    discharge = ctx.lm.add_variables("discharge", ("storage", "time"), (labels, times), ub=d_ub, unit="GW")
     soc = ctx.lm.add_variables("soc", ("storage", "time"), (labels, times), lb=e_lb, ub=e_ub, unit="GWh")
 
-    power_limit_constraints(ctx, labels, p_exp, power_new, charge, discharge, p_exist)
-    energy_limit_constraint(ctx, labels, p_exp, e_exp, fixed & ~linked, duration, power_new, energy_new, soc, p_exist,
-                            e_exist, skip=linked)
+    power_limit_constraints(ctx, labels, separate, power, charge_builds, charge, discharge, p_exist, c_exist)
+    energy_limit_constraint(ctx, labels, fixed & ~linked, duration, power, energy, soc, p_exist, e_exist, skip=linked)
     soc_balance_constraint(ctx, st, labels, charge, discharge, soc, linked)
     if linked.any():
-        inter_period_constraints(ctx, st, labels, linked, p_exp, e_exp, fixed, duration, power_new, energy_new, soc,
-                                 p_exist, e_exist)
+        inter_period_constraints(ctx, st, labels, linked, fixed, duration, power, energy, soc, p_exist_p, e_exist_p)
 
     region_idx = ctx.region_index(st["region"])
     ctx.add_to_balance(region_idx, 1.0, discharge)
     ctx.add_to_balance(region_idx, -1.0, charge)
+    honam = np.array([data.region_kind[r] == "honam" for r in st["region"]])
+    if honam.any():
+        ones = np.ones((int(honam.sum()), T))
+        ctx.add_pool(region_idx[honam], ones, discharge[honam])
+        ctx.add_pool(region_idx[honam], -ones, charge[honam])
     w = np.broadcast_to(ctx.weight[None, :], (S, T))
     # Energy lost in storage over the year = sum_t w_t (charge - discharge) (cyclic state of charge).
     ctx.add_renewable_loss("storage", w, charge)
     ctx.add_renewable_loss("storage", -w, discharge)
 
-    cost_p = st["capex_annual_krw_per_mw"].to_numpy(float) + st["fom_krw_per_mw"].to_numpy(float)
-    cost_e = st["capex_annual_krw_per_mwh"].to_numpy(float) + st["fom_krw_per_mwh"].to_numpy(float)
-    # Fixed-duration storage pays for its energy through its power variable.
-    ctx.add_cost((cost_p[p_exp] + np.where(fixed[p_exp], duration[p_exp] * cost_e[p_exp], 0.0)) * U.COST_PER_POWER, power_new)
-    ctx.add_cost(cost_e[e_exp] * U.COST_PER_ENERGY, energy_new)
-    ctx.add_constant_cost(
-        float(p_exist @ st["fom_krw_per_mw"].to_numpy(float)) * U.COST_PER_POWER
-        + float(e_exist @ st["fom_krw_per_mwh"].to_numpy(float)) * U.COST_PER_ENERGY
-    )
-    ctx.add_cost(st["vom_krw_per_mwh"].to_numpy(float)[:, None] * w * U.COST_PER_ENERGY, discharge)
-    ctx.meta["storage"] = {"power_expandable": p_exp, "energy_expandable": e_exp, "labels": labels}
+    existing_fom_constant(ctx, p_exist_p, col("fom_krw_per_mw"), 1.0)
+    existing_fom_constant(ctx, e_exist_p, fom_e, 1.0)
+    existing_fom_constant(ctx, c_exist_p, col("charge_fom_krw_per_mw"), 1.0)
+    ctx.add_cost(st["vom_krw_per_mwh"].to_numpy(float)[:, None] * ctx.cost_weight[None, :] * U.COST_PER_ENERGY, discharge)
+    ctx.meta["storage"] = {"power_expandable": p_exp, "energy_expandable": e_exp, "charge_expandable": c_exp,
+                           "labels": labels}
 
 
-def power_limit_constraints(ctx, labels, p_exp, power_new, charge, discharge, p_exist) -> None:
-    """Charge and discharge are bounded by the power capacity, for storage that may expand:
+def power_limit_constraints(ctx, labels, separate, power, charge_builds, charge, discharge, p_exist, c_exist) -> None:
+    """Charge and discharge are bounded by the power capacity in service, for storage that may expand:
 
-        charge[s,t]    − power_new[s]  ≤  existing_power[s]        [GW]
-        discharge[s,t] − power_new[s]  ≤  existing_power[s]        [GW]
+        charge[s,t]    − Σ_{b alive} power_new[s,b]         ≤  existing_power[s,period(t)]     [GW]
+        discharge[s,t] − Σ_{b alive} power_new[s,b]         ≤  existing_power[s,period(t)]     [GW]
+
+    and, for storage whose charging power is sized on its own (`separate_charge_power`, e.g. electrolysers):
+
+        charge[s,t]    − Σ_{b alive} charge_power_new[s,b]  ≤  existing_charge_power[s,period(t)]   [GW]
     """
-    if len(p_exp) == 0:
-        return
     T = ctx.T
-    for name, var in (("charge_limit", charge), ("discharge_limit", discharge)):
-        block = RowBlock(ctx.lm, name, ("storage", "time"), ([labels[i] for i in p_exp], list(range(T))), "<=", unit="GW")
-        rows = block.row_index(np.arange(len(p_exp))[:, None], np.arange(T)[None, :])
-        block.add(rows, 1.0, var[p_exp])
-        block.add(rows, -1.0, ctx.over_time(power_new, "power_new"))
-        block.add_rhs(rows, np.broadcast_to(p_exist[p_exp, None], (len(p_exp), T)))
+    t = np.arange(T)[None, :]
+    p_exp, c_exp = power.assets, charge_builds.assets
+    shared = np.array([s for s in p_exp if not separate[s]], dtype=np.int64)
+    charge_rows = np.union1d(shared, c_exp).astype(np.int64)
+    for name, var, units, own in (("charge_limit", charge, charge_rows, c_exist), ("discharge_limit", discharge, p_exp, p_exist)):
+        if len(units) == 0:
+            continue
+        block = RowBlock(ctx.lm, name, ("storage", "time"), ([labels[i] for i in units], list(range(T))), "<=", unit="GW")
+        rows = block.row_index(np.arange(len(units))[:, None], t)
+        block.add(rows, 1.0, var[units])
+        if name == "charge_limit":
+            via_power = np.array([not separate[s] for s in units])
+            capacity_terms(ctx, block, rows[via_power], -1.0, power, units[via_power])
+            capacity_terms(ctx, block, rows[~via_power], -1.0, charge_builds, units[~via_power])
+            block.add_rhs(rows, np.where(separate[units][:, None], own[units], p_exist[units]))
+        else:
+            capacity_terms(ctx, block, rows, -1.0, power, units)
+            block.add_rhs(rows, p_exist[units])
         block.build()
 
 
-def energy_limit_constraint(ctx, labels, p_exp, e_exp, fixed, duration, power_new, energy_new, soc, p_exist, e_exist,
-                            skip=None) -> None:
-    """The state of charge is bounded by the energy capacity, where that capacity can grow:
+def energy_limit_constraint(ctx, labels, fixed, duration, power, energy, soc, p_exist, e_exist, skip=None) -> None:
+    """The state of charge is bounded by the energy capacity in service, where that capacity can grow:
 
-        freely sized:     soc[s,t] − energy_new[s]               ≤  existing_energy[s]              [GWh]
-        fixed duration:   soc[s,t] − duration[s] · power_new[s]  ≤  duration[s] · existing_power[s]  [GWh]
+        freely sized:     soc[s,t] − Σ_{b alive} energy_new[s,b]              ≤  existing_energy[s,period(t)]   [GWh]
+        fixed duration:   soc[s,t] − duration[s] · Σ_{b alive} power_new[s,b]  ≤  duration[s] · existing_power  [GWh]
     """
     T = ctx.T
     S = len(labels)
-    p_pos = {s: k for k, s in enumerate(p_exp)}
-    e_pos = {s: k for k, s in enumerate(e_exp)}
+    e_set, p_set = set(energy.assets.tolist()), set(power.assets.tolist())
     skip = np.zeros(S, dtype=bool) if skip is None else skip
-    units = [s for s in range(S) if not skip[s] and (s in e_pos or (fixed[s] and s in p_pos))]
-    if not units:
+    units = np.array([s for s in range(S) if not skip[s] and (s in e_set or (fixed[s] and s in p_set))], dtype=np.int64)
+    if len(units) == 0:
         return
     block = RowBlock(ctx.lm, "energy_limit", ("storage", "time"), ([labels[s] for s in units], list(range(T))), "<=", unit="GWh")
-    t = np.arange(T)
-    e_time = ctx.over_time(energy_new, "energy_new")
-    p_time = ctx.over_time(power_new, "power_new")
-    for k, s in enumerate(units):
-        rows = block.row_index(k, t)
-        block.add(rows, 1.0, soc[s])
-        if s in e_pos:
-            block.add(rows, -1.0, e_time[e_pos[s]])
-            block.add_rhs(rows, e_exist[s])
-        else:
-            block.add(rows, -duration[s], p_time[p_pos[s]])
-            block.add_rhs(rows, duration[s] * p_exist[s])
+    rows = block.row_index(np.arange(len(units))[:, None], np.arange(T)[None, :])
+    block.add(rows, 1.0, soc[units])
+    free = np.array([s in e_set for s in units])
+    capacity_terms(ctx, block, rows[free], -1.0, energy, units[free])
+    capacity_terms(ctx, block, rows[~free], -duration[units[~free]][:, None], power, units[~free])
+    block.add_rhs(rows, np.where(free[:, None], e_exist[units], duration[units][:, None] * p_exist[units]))
     block.build()
 
 
@@ -174,22 +202,36 @@ def soc_balance_constraint(ctx, st, labels, charge, discharge, soc, linked=None)
     block.build()
 
 
-def inter_period_constraints(ctx, st, labels, linked, p_exp, e_exp, fixed, duration, power_new, energy_new, soc,
-                             p_exist, e_exist) -> None:
+def calendar_successor(ctx, order: np.ndarray, block_pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For the calendar sequence of original periods (typical period `order[d]` standing for original period d):
+    the next original period, cyclic within each investment period, and the investment period of each d."""
+    first_snapshot = np.array([np.flatnonzero(block_pos == c)[0] for c in range(block_pos.max() + 1)])
+    group = ctx.period[first_snapshot[order]]
+    D = len(order)
+    nxt = np.arange(D) + 1
+    for g in np.unique(group):
+        members = np.flatnonzero(group == g)
+        nxt[members[-1]] = members[0]
+    return nxt, group
+
+
+def inter_period_constraints(ctx, st, labels, linked, fixed, duration, power, energy, soc, p_exist_p, e_exist_p) -> None:
     """Link the state of charge across the calendar sequence of typical periods (Kotzur et al. 2018):
 
         soc[s,t] ≤ soc_max[s,c(t)],   soc[s,t] ≥ soc_min[s,c(t)],   soc_max ≥ 0 ≥ soc_min             [GWh]
         soc_inter[s,d+1] = (1−loss)^{L_c} · soc_inter[s,d] + soc[s, last(c(d))]   (cyclic over the year)  [GWh]
-        soc_inter[s,d] + soc_max[s,c(d)] ≤ energy capacity[s]                                             [GWh]
+        soc_inter[s,d] + soc_max[s,c(d)] ≤ energy capacity in service[s]                                  [GWh]
         (1−loss)^{L_c} · soc_inter[s,d] + soc_min[s,c(d)] ≥ 0                                             [GWh]
 
     where c(d) is the typical period standing for original period d and L_c its length in hours. The bounds
     use the period's extreme relative levels, so the absolute level stays within [0, capacity] in every hour.
+    In a pathway the sequence holds one year per investment period and is cyclic within each of them.
     """
     data = ctx.data
     blocks, block = np.unique(np.asarray(data.block), return_inverse=True)  # block -> position 0..C-1
     order = np.searchsorted(blocks, np.asarray(data.period_order))
     D = len(order)
+    nxt, group = calendar_successor(ctx, order, block)
     last = np.array([np.flatnonzero(block == c)[-1] for c in range(len(blocks))])
     length = np.array([ctx.duration[block == c].sum() for c in range(len(blocks))])
     idx = np.flatnonzero(linked)
@@ -209,30 +251,22 @@ def inter_period_constraints(ctx, st, labels, linked, p_exp, e_exp, fixed, durat
         rb.add(rows, -1.0, bound[:, block])
         rb.build()
     d = np.arange(D)[None, :]
-    c_of_d = order[None, :]
     rb = RowBlock(ctx.lm, "soc_inter_balance", ("storage", "period"), (lab, list(range(D))), "==", unit="GWh")
     rows = rb.row_index(k, d)
-    rb.add(rows, 1.0, soc_inter[:, (np.arange(D) + 1) % D])
+    rb.add(rows, 1.0, soc_inter[:, nxt])
     rb.add(rows, -keep[:, order], soc_inter)
     rb.add(rows, -1.0, soc[idx][:, last[order]])
     rb.build()
 
-    p_pos = {s: j for j, s in enumerate(p_exp)}
-    e_pos = {s: j for j, s in enumerate(e_exp)}
     rb = RowBlock(ctx.lm, "soc_inter_upper", ("storage", "period"), (lab, list(range(D))), "<=", unit="GWh")
     rows = rb.row_index(k, d)
     rb.add(rows, 1.0, soc_inter)
     rb.add(rows, 1.0, soc_max[:, order])
-    for j, s in enumerate(idx):
-        r = rows[j]
-        if fixed[s]:
-            if s in p_pos:
-                rb.add(r, -duration[s], power_new[p_pos[s]])
-            rb.add_rhs(r, duration[s] * p_exist[s])
-        else:
-            if s in e_pos:
-                rb.add(r, -1.0, energy_new[e_pos[s]])
-            rb.add_rhs(r, e_exist[s])
+    fx = fixed[idx]
+    capacity_terms(ctx, rb, rows[fx], -duration[idx][fx][:, None], power, idx[fx], period=group)
+    capacity_terms(ctx, rb, rows[~fx], -1.0, energy, idx[~fx], period=group)
+    cap = np.where(fx[:, None], duration[idx][:, None] * p_exist_p[idx], e_exist_p[idx]) * U.ENERGY  # K x P [GWh]
+    rb.add_rhs(rows, cap[:, group])
     rb.build()
     rb = RowBlock(ctx.lm, "soc_inter_lower", ("storage", "period"), (lab, list(range(D))), ">=", unit="GWh")
     rows = rb.row_index(k, d)

@@ -9,9 +9,12 @@ Accounting rule (also in README.md):
 * minus, if `deduct_transmission_losses` (default off), the energy lost on links, Σ_t w_t Σ_l (1−η_l)·flow[l,t].
 The consumption it is compared with is Honam's weighted annual demand D = Σ_t w_t Σ_{honam r} demand[r,t].
 
+In a pathway run each investment period may have its own target (RE100 in 2034, RE300 in 2050, ...): one row
+per period with a target, summing that period's snapshots, compared with that period's consumption D_p.
+
 Variables
-    renewable_shortfall   energy by which the renewable target is missed (only if a penalty is set)  [GWh]
-    export_shortfall      energy by which the export commitment is missed (only if a penalty is set) [GWh]
+    renewable_shortfall[p]  energy by which the renewable target is missed (only if a penalty is set)  [GWh]
+    export_shortfall[p]     energy by which the export commitment is missed (only if a penalty is set) [GWh]
 """
 from __future__ import annotations
 
@@ -23,11 +26,13 @@ from .linear import RowBlock
 
 def add(ctx) -> None:
     tg = ctx.data.targets
-    consumption = ctx.data.annual_consumption_mwh() * U.ENERGY  # GWh
-    if tg.renewable_share is not None:
-        renewable_target_constraint(ctx, tg, consumption)
-    if tg.export_share is not None:
-        export_target_constraint(ctx, tg, consumption)
+    consumption = ctx.data.period_consumption_mwh() * U.ENERGY  # GWh/yr per period
+    renewable = tg.shares("renewable", ctx.P)
+    export = tg.shares("export", ctx.P)
+    if np.isfinite(renewable).any():
+        renewable_target_constraint(ctx, tg, renewable * consumption)
+    if np.isfinite(export).any():
+        export_target_constraint(ctx, tg, export * consumption)
 
 
 def _partial_sums(ctx, name, terms):
@@ -35,11 +40,12 @@ def _partial_sums(ctx, name, terms):
 
         part[b] − Σ_{t in group b} coef·x = 0,  and the target row uses Σ_b part[b]               [GWh]
 
-    `terms` are (coefs, variables) with time as the last axis. Returns the terms for the target row.
+    `terms` are (coefs, variables) with time as the last axis. Returns terms for the target rows, time last
+    (groups never span two periods; a part stands at the first snapshot of its group).
     """
     if not ctx.split_hours or not terms:
         return terms
-    seg = np.arange(ctx.T) // int(ctx.split_hours)
+    seg = ctx.segments()
     nseg = int(seg.max()) + 1
     part = ctx.lm.add_variables(f"{name}_part", ("segment",), (list(range(nseg)),), lb=-np.inf, unit="GWh")
     rb = RowBlock(ctx.lm, f"{name}_part_sum", ("segment",), (list(range(nseg)),), "==", unit="GWh")
@@ -50,47 +56,63 @@ def _partial_sums(ctx, name, terms):
         rows = np.broadcast_to(seg, var.shape)
         rb.add(rows, -coefs, var)
     rb.build()
-    return [(np.ones(nseg), part)]
+    first = np.searchsorted(seg, np.arange(nseg))  # segments are contiguous and numbered in time order
+    coefs = np.zeros(ctx.T)
+    coefs[first] = 1.0
+    var_t = np.full(ctx.T, None, dtype=object)
+    var_t[first] = part
+    keep = np.zeros(ctx.T, bool)
+    keep[first] = True
+    return [(coefs[keep][None, :], var_t[keep][None, :], np.flatnonzero(keep))]
 
 
-def _shortfall(ctx, name, penalty_krw_per_mwh):
-    if penalty_krw_per_mwh is None:
-        return None
-    var = ctx.lm.add_variables(name, ("target",), ([name],), unit="GWh")
-    ctx.add_cost(penalty_krw_per_mwh * U.COST_PER_ENERGY, var)
-    return var
+def _target_rows(ctx, kind, name, rhs_gwh, terms, penalty_krw_per_mwh):
+    """One row per period with a target: Σ (terms of the period's snapshots) + shortfall ≥ rhs [GWh]."""
+    has = np.flatnonzero(np.isfinite(rhs_gwh))
+    if ctx.pathway is None:
+        block = RowBlock(ctx.lm, name, ("target",), ([kind],), ">=", unit="GWh")
+    else:
+        block = RowBlock(ctx.lm, name, ("period",), ([ctx.years[p] for p in has],), ">=", unit="GWh")
+    row_of_period = np.full(ctx.P, -1)
+    row_of_period[has] = np.arange(len(has))
+    for term in _partial_sums(ctx, name, terms):
+        coefs, var = term[0], np.asarray(term[1], dtype=object)
+        t_idx = term[2] if len(term) > 2 else np.arange(ctx.T)
+        coefs = np.broadcast_to(np.asarray(coefs, float), var.shape)
+        rows = np.broadcast_to(row_of_period[ctx.period[t_idx]], var.shape)
+        on = rows >= 0
+        block.add(rows[on], coefs[on], var[on])
+    slack_name = {"renewable": "renewable_shortfall", "export": "export_shortfall"}[kind]
+    if penalty_krw_per_mwh is not None:
+        coords = [slack_name] if ctx.pathway is None else [ctx.years[p] for p in has]
+        dim = "target" if ctx.pathway is None else "period"
+        slack = ctx.lm.add_variables(slack_name, (dim,), (coords,), unit="GWh")
+        ctx.add_cost(penalty_krw_per_mwh * U.COST_PER_ENERGY * ctx.W[has], slack)
+        block.add(np.arange(len(has)), 1.0, slack)
+    block.add_rhs(np.arange(len(has)), rhs_gwh[has])
+    block.build()
 
 
-def renewable_target_constraint(ctx, tg, consumption_gwh) -> None:
-    """Counted renewable energy reaches the share X of Honam's consumption (dual: the target's shadow price):
+def renewable_target_constraint(ctx, tg, target_gwh) -> None:
+    """Counted renewable energy reaches the share X_p of Honam's consumption in each period with a target (dual:
+    the target's shadow price; a single-year run has one such row):
 
-        Σ_t w_t Σ_{g renewable} dispatch[g,t] − [Σ_t w_t Σ_s (charge − discharge)] − [Σ_t w_t Σ_l (1−η_l) flow]
-          + renewable_shortfall  ≥  X · D                                                           [GWh]
+        Σ_{t in p} w_t Σ_{g renewable} dispatch[g,t] − [Σ_{t in p} w_t Σ_s (charge − discharge)]
+          − [Σ_{t in p} w_t Σ_l (1−η_l) flow] + renewable_shortfall[p]  ≥  X_p · D_p                    [GWh]
+
+    The shortfall costs the penalty × W_p in the objective, so the dual / W_p is in KRW per MWh of the year.
     """
     kinds = [k for k, on in (("storage", tg.deduct_storage_losses), ("transmission", tg.deduct_transmission_losses)) if on]
     terms = list(ctx.renewable_terms)
     for kind in kinds:
         terms += [(-np.asarray(coefs, float), var) for coefs, var in ctx.renewable_loss_terms.get(kind, [])]
-    block = RowBlock(ctx.lm, "renewable_target", ("target",), (["renewable"],), ">=", unit="GWh")
-    for coefs, var in _partial_sums(ctx, "renewable_target", terms):
-        block.add(0, coefs, var)
-    slack = _shortfall(ctx, "renewable_shortfall", tg.renewable_slack_krw_per_mwh)
-    if slack is not None:
-        block.add(0, 1.0, slack)
-    block.add_rhs(0, tg.renewable_share * consumption_gwh)
-    block.build()
+    _target_rows(ctx, "renewable", "renewable_target", target_gwh, terms, tg.renewable_slack_krw_per_mwh)
 
 
-def export_target_constraint(ctx, tg, consumption_gwh) -> None:
-    """Energy delivered to export regions reaches the share Y of Honam's consumption:
+def export_target_constraint(ctx, tg, target_gwh) -> None:
+    """Energy delivered to export regions reaches the share Y_p of Honam's consumption in each period with a
+    commitment:
 
-        Σ_t w_t Σ_{l into export regions} η_l · flow[l,t] + export_shortfall  ≥  Y · D             [GWh]
+        Σ_{t in p} w_t Σ_{l into export regions} η_l · flow[l,t] + export_shortfall[p]  ≥  Y_p · D_p      [GWh]
     """
-    block = RowBlock(ctx.lm, "export_target", ("target",), (["export"],), ">=", unit="GWh")
-    for coefs, var in _partial_sums(ctx, "export_target", list(ctx.export_terms)):
-        block.add(0, coefs, var)
-    slack = _shortfall(ctx, "export_shortfall", tg.export_slack_krw_per_mwh)
-    if slack is not None:
-        block.add(0, 1.0, slack)
-    block.add_rhs(0, tg.export_share * consumption_gwh)
-    block.build()
+    _target_rows(ctx, "export", "export_target", target_gwh, list(ctx.export_terms), tg.export_slack_krw_per_mwh)

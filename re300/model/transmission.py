@@ -2,7 +2,7 @@
 HVDC corridor links carry flow one way, to the export (Capital) region.
 
 Variables
-    link_new[l]              new transfer capacity (links that may expand)               [GW]
+    link_new[k]              new transfer capacity of a link that may expand, by build period (re300.model.investment) [GW]
     flow_forward[l, t]       flow from `from_region` to `to_region`, measured at the sending end   [GW]
     flow_backward[l, t]      flow from `to_region` to `from_region` (bidirectional links only)     [GW]
 The receiving end gets efficiency[l] × the flow sent; the rest is the link loss.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import units as U
+from .investment import add_builds, capacity_terms, existing_fom_constant
 from .linear import RowBlock
 
 
@@ -23,15 +24,17 @@ def add(ctx) -> None:
         return
     labels = list(links["link"])
     times = list(range(T))
-    exist = links["existing_mw"].to_numpy(float) * U.POWER
-    max_new = np.nan_to_num(links["max_new_mw"].to_numpy(float) * U.POWER, nan=0.0, posinf=np.inf)
+    exist_p = data.column("links", "existing_mw")  # L x P [MW]
+    exist = ctx.by_snapshot(exist_p) * U.POWER  # L x T [GW]
     eff = links["efficiency"].to_numpy(float)
     bidir = links["bidirectional"].to_numpy(bool)
-    expandable = np.flatnonzero(max_new > 0)
     back = np.flatnonzero(bidir)
+    fom = data.column("links", "fom_krw_per_mw")
 
-    new = ctx.lm.add_variables("link_new", ("link",), ([labels[i] for i in expandable],), ub=max_new[expandable], unit="GW")
-    ub = np.where(np.isin(np.arange(L), expandable), np.inf, exist)[:, None] * np.ones((1, T))
+    new = add_builds(ctx, "links", "link_new", labels, data.column("links", "max_new_mw"), links["lifetime_yr"].to_numpy(float),
+                     data.column("links", "capex_annual_krw_per_mw"), fom, U.POWER, "GW", doc="new transfer capacity")
+    expandable = new.assets
+    ub = np.where(np.isin(np.arange(L), expandable)[:, None], np.inf, exist)
     fwd = ctx.lm.add_variables("flow_forward", ("link", "time"), (labels, times), ub=ub, unit="GW")
     bwd = ctx.lm.add_variables("flow_backward", ("link", "time"), ([labels[i] for i in back], times), ub=ub[back], unit="GW")
 
@@ -54,32 +57,30 @@ def add(ctx) -> None:
     export_kind = np.array([data.region_kind[r] == "export" for r in links["to_region"]])
     if export_kind.any():
         ctx.add_export((eff[:, None] * w)[export_kind], fwd[export_kind])
+        # what leaves Honam for an export region is not available to Honam's RE100 loads (re300.model.re100)
+        from_honam = export_kind & np.array([data.region_kind[r] == "honam" for r in links["from_region"]])
+        if from_honam.any():
+            ctx.add_pool(src[from_honam], -np.ones((int(from_honam.sum()), T)), fwd[from_honam])
 
-    cost = links["capex_annual_krw_per_mw"].to_numpy(float) + links["fom_krw_per_mw"].to_numpy(float)
-    ctx.add_cost(cost[expandable] * U.COST_PER_POWER, new)
-    ctx.add_constant_cost(float(exist @ links["fom_krw_per_mw"].to_numpy(float)) * U.COST_PER_POWER)
+    existing_fom_constant(ctx, exist_p, fom, 1.0)
     ctx.meta["links"] = {"expandable": expandable, "backward": back, "labels": labels}
 
 
 def flow_limit_constraint(ctx, name, labels, expandable, which, flow, new, exist) -> None:
-    """Flow in each direction is bounded by the link's capacity, for links that may expand:
+    """Flow in each direction is bounded by the link's capacity in service, for links that may expand:
 
-        flow[l,t] − link_new[l]  ≤  existing[l]        [GW]
+        flow[l,t] − Σ_{b alive in period(t)} link_new[l,b]  ≤  existing[l,period(t)]        [GW]
 
     (`which` lists the links that `flow` covers; links without expansion have the limit as a variable bound.)
     """
     T = ctx.T
-    pos_new = {l: k for k, l in enumerate(expandable)}
-    rows_of = [k for k, l in enumerate(which) if l in pos_new]
-    if not rows_of:
+    which = np.asarray(which, dtype=np.int64)
+    rows_of = np.flatnonzero(np.isin(which, expandable))
+    if not len(rows_of):
         return
     block = RowBlock(ctx.lm, name, ("link", "time"), ([labels[which[k]] for k in rows_of], list(range(T))), "<=", unit="GW")
-    t = np.arange(T)
-    new_t = ctx.over_time(new, "link_new")
-    for j, k in enumerate(rows_of):
-        l = which[k]
-        rows = block.row_index(j, t)
-        block.add(rows, 1.0, flow[k])
-        block.add(rows, -1.0, new_t[pos_new[l]])
-        block.add_rhs(rows, exist[l])
+    rows = block.row_index(np.arange(len(rows_of))[:, None], np.arange(T)[None, :])
+    block.add(rows, 1.0, flow[rows_of])
+    capacity_terms(ctx, block, rows, -1.0, new, which[rows_of])
+    block.add_rhs(rows, exist[which[rows_of]])
     block.build()

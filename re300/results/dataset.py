@@ -10,7 +10,8 @@ import pandas as pd
 import xarray as xr
 
 from ..model import units as U
-from ..model.data import GENERATOR_COLUMNS, LINK_COLUMNS, STORAGE_COLUMNS, ModelData, TargetSettings
+from ..model.data import (BUILD_FAMILIES, BUILD_LIMIT_COLUMNS, GENERATOR_COLUMNS, LINK_COLUMNS, PERIOD_COLUMNS,
+                          STORAGE_COLUMNS, ModelData, Pathway, TargetSettings)
 
 TIME_ATTRS = {"timezone": "Asia/Seoul (UTC+9, no DST)", "convention": "hour-beginning labels"}
 
@@ -30,10 +31,56 @@ def _grid(frame: pd.DataFrame, techs, regions, values, fill=np.nan):
     return out
 
 
+def _squeeze(arr, pathway: bool):
+    """Arrays carry a trailing period axis; a single-year run drops it (its outputs keep the core shapes)."""
+    return arr if pathway else np.asarray(arr)[..., 0]
+
+
+def _capacities(data: ModelData, meta: dict, v: dict) -> dict:
+    """Existing, new (in service) and built capacity per row and period [MW, MWh]: {family: {...}}."""
+    out = {}
+    P = data.n_periods
+    builds = meta.get("builds", {})
+    for family, frame, col, scale in (("generators", "generators", "existing_mw", U.POWER),
+                                      ("storage_power", "storage", "existing_mw", U.POWER),
+                                      ("storage_energy", "storage", "existing_mwh", U.ENERGY),
+                                      ("storage_charge", "storage", "charge_existing_mw", U.POWER),
+                                      ("links", "links", "existing_mw", U.POWER)):
+        n = len(getattr(data, frame))
+        existing = data.column(frame, col) if n else np.zeros((0, P))
+        b = builds.get(family)
+        built = np.zeros((n, P))
+        alive = np.zeros((n, P))
+        if b is not None and len(b["asset"]):
+            vals = np.asarray(v[b["name"]], float) / scale
+            np.add.at(built, (b["asset"], b["period"]), vals)
+            for k, i in enumerate(b["asset"]):
+                alive[i] += b["alive"][k] * vals[k]
+        out[family] = {"existing": existing, "new": alive, "built": built, "base": getattr(data, frame)[col].to_numpy(float) if n else np.zeros(0)}
+    st = data.storage.reset_index(drop=True)
+    if len(st):
+        dur = np.nan_to_num(st["fixed_duration_h"].to_numpy(float), nan=0.0)[:, None]
+        sep = st["separate_charge_power"].to_numpy(bool)[:, None]
+        e, pw, c = out["storage_energy"], out["storage_power"], out["storage_charge"]
+        for key in ("existing", "new", "built"):
+            e[key] = np.where(dur > 0, dur * pw[key], e[key])
+            c[key] = np.where(sep, c[key], 0.0)
+        e["base"] = np.where(dur[:, 0] > 0, dur[:, 0] * pw["base"], e["base"])
+        c["base"] = np.where(sep[:, 0], c["base"], 0.0)
+    return out
+
+
 def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -> xr.Dataset:
+    """The results Dataset of a solved model. A single-year run has the core shapes; a pathway run adds a `period`
+    dimension (year of each investment period) to capacities, targets and inputs, a `time_period` coordinate on
+    the (flattened) time axis and a `cost_period` coordinate on the cost items (see `period_view`)."""
     data: ModelData = built.data
     meta = built.meta
     T = data.n_time
+    pathway = data.pathway is not None
+    P = data.n_periods
+    period = data.period_of_snapshot
+    W = data.objective_weight
     w = np.asarray(data.weight_h, float)
     regions = list(data.regions)
     gens = data.generators.reset_index(drop=True)
@@ -46,51 +93,67 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
         "technology": techs,
         "link": list(links["link"]),
     }
+    if pathway:
+        coords["period"] = xr.DataArray(np.asarray(data.pathway.years, np.int64), dims="period",
+                                        attrs={"units": "year", "description": "first year of each investment period"})
     v = sol.values
-    P, E = 1.0 / U.POWER, 1.0 / U.ENERGY
+    P_, E = 1.0 / U.POWER, 1.0 / U.ENERGY
     ds = xr.Dataset(coords=coords)
     ds = ds.assign_coords(
         region_kind=("region", [data.region_kind[r] for r in regions]),
         link_from=("link", list(links["from_region"])),
         link_to=("link", list(links["to_region"])),
     )
+    if pathway:
+        ds = ds.assign_coords(time_period=("time", np.asarray(data.pathway.years)[period]))
+        ds["time_period"].attrs = {"units": "year", "description": "investment period of each snapshot"}
+    cap = _capacities(data, meta, v)
+    tr_dims = ("technology", "region") + (("period",) if pathway else ())
 
     # ---- generators -----------------------------------------------------------------------------
     G = len(gens)
-    gen_new = np.zeros(G)
-    if G:
-        gen_new[meta["generators"]["expandable"]] = v["capacity_new"] * P
-    gen_total = gens["existing_mw"].to_numpy(float) + gen_new
-    dispatch = v["dispatch"] * P if G else np.zeros((0, T))
-    available = data.availability * gen_total[:, None]
+    g_exist, g_new = cap["generators"]["existing"], cap["generators"]["new"]
+    g_total = g_exist + g_new  # G x P
+    dispatch = v["dispatch"] * P_ if G else np.zeros((0, T))
+    available = data.availability * g_total[:, period] if G else np.zeros((0, T))
     curtail = np.where(gens["renewable"].to_numpy(bool)[:, None], np.maximum(available - dispatch, 0.0), 0.0)
 
     # ---- storage --------------------------------------------------------------------------------
     S = len(st)
-    p_new, e_new = np.zeros(S), np.zeros(S)
-    if S:
-        p_new[meta["storage"]["power_expandable"]] = v["power_new"] * P
-        e_new[meta["storage"]["energy_expandable"]] = v["energy_new"] * E
-    dur = np.nan_to_num(st["fixed_duration_h"].to_numpy(float), nan=0.0) if S else np.zeros(0)
-    p_exist = st["existing_mw"].to_numpy(float) if S else np.zeros(0)
-    e_exist = np.where(dur > 0, dur * p_exist, st["existing_mwh"].to_numpy(float)) if S else np.zeros(0)
-    e_new = np.where(dur > 0, dur * p_new, e_new)
-    charge = v["charge"] * P if S else np.zeros((0, T))
-    discharge = v["discharge"] * P if S else np.zeros((0, T))
+    p_exist, p_new = cap["storage_power"]["existing"], cap["storage_power"]["new"]
+    e_exist, e_new = cap["storage_energy"]["existing"], cap["storage_energy"]["new"]
+    charge = v["charge"] * P_ if S else np.zeros((0, T))
+    discharge = v["discharge"] * P_ if S else np.zeros((0, T))
     soc = v["soc"] * E if S else np.zeros((0, T))
 
-    cap_exist = _grid(gens, techs, regions, gens["existing_mw"]) if G else np.full((len(techs), len(regions)), np.nan)
-    cap_new = _grid(gens, techs, regions, gen_new)
+    nan_grid = np.full((len(techs), len(regions), P), np.nan)
+    cap_exist = _grid(gens, techs, regions, g_exist) if G else nan_grid.copy()
+    cap_new = _grid(gens, techs, regions, g_new) if G else nan_grid.copy()
     if S:
         cap_exist = np.where(np.isnan(cap_exist), _grid(st, techs, regions, p_exist), cap_exist)
         cap_new = np.where(np.isnan(cap_new), _grid(st, techs, regions, p_new), cap_new)
-    ds["capacity_existing_mw"] = _da(cap_exist, ("technology", "region"), coords, "MW", "capacity built before the target year (power)")
-    ds["capacity_new_mw"] = _da(cap_new, ("technology", "region"), coords, "MW", "capacity the model builds (power)")
-    ds["capacity_total_mw"] = _da(cap_exist + cap_new, ("technology", "region"), coords, "MW", "existing + new capacity (power)")
-    ds["energy_capacity_existing_mwh"] = _da(_grid(st, techs, regions, e_exist), ("technology", "region"), coords, "MWh", "existing storage energy capacity")
-    ds["energy_capacity_new_mwh"] = _da(_grid(st, techs, regions, e_new), ("technology", "region"), coords, "MWh", "new storage energy capacity")
+    q = lambda a: _squeeze(a, pathway)  # noqa: E731
+    ds["capacity_existing_mw"] = _da(q(cap_exist), tr_dims, coords, "MW", "capacity built before the target year (power)"
+                                     if not pathway else "capacity built before the pathway, still in service in the period (power)")
+    ds["capacity_new_mw"] = _da(q(cap_new), tr_dims, coords, "MW", "capacity the model builds (power)"
+                                if not pathway else "capacity the model built, in service in the period (power)")
+    ds["capacity_total_mw"] = _da(q(cap_exist + cap_new), tr_dims, coords, "MW", "existing + new capacity (power)")
+    ds["energy_capacity_existing_mwh"] = _da(q(_grid(st, techs, regions, e_exist)), tr_dims, coords, "MWh", "existing storage energy capacity")
+    ds["energy_capacity_new_mwh"] = _da(q(_grid(st, techs, regions, e_new)), tr_dims, coords, "MWh", "new storage energy capacity")
     ds["energy_capacity_total_mwh"] = ds["energy_capacity_existing_mwh"] + ds["energy_capacity_new_mwh"]
     ds["energy_capacity_total_mwh"].attrs = {"units": "MWh", "description": "existing + new storage energy capacity"}
+    if S and st["separate_charge_power"].any():
+        c_exist, c_new = cap["storage_charge"]["existing"], cap["storage_charge"]["new"]
+        sep = st[st["separate_charge_power"].to_numpy(bool)]
+        mask = st["separate_charge_power"].to_numpy(bool)
+        ds["charge_capacity_existing_mw"] = _da(q(_grid(sep, techs, regions, c_exist[mask])), tr_dims, coords, "MW",
+                                                "existing charging power (storage whose charging power is sized on its own)")
+        ds["charge_capacity_new_mw"] = _da(q(_grid(sep, techs, regions, c_new[mask])), tr_dims, coords, "MW",
+                                           "new charging power (e.g. electrolysers)")
+        ds["charge_capacity_total_mw"] = ds["charge_capacity_existing_mw"] + ds["charge_capacity_new_mw"]
+        ds["charge_capacity_total_mw"].attrs = {"units": "MW", "description": "existing + new charging power"}
+    if pathway:
+        _add_trajectory(ds, cap, gens, st, links, techs, regions, coords)
 
     tr = ("technology", "region", "time")
     ds["dispatch_mw"] = _da(_grid(gens, techs, regions, dispatch), tr, coords, "MW", "generator output delivered to the regional balance")
@@ -105,24 +168,24 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
         linked = st["inter_period"].to_numpy(bool)
         inter = np.full((S, v["soc_inter"].shape[1]), np.nan)
         inter[linked] = v["soc_inter"] * E
-        ds = ds.assign_coords(period=np.arange(inter.shape[1]))
-        coords["period"] = ds["period"]
-        ds["soc_inter_mwh"] = _da(_grid(st, techs, regions, inter), ("technology", "region", "period"), coords, "MWh",
-                                  "stored energy at the start of each original period (day) of the year")
+        ds = ds.assign_coords(original_period=np.arange(inter.shape[1]))
+        coords["original_period"] = ds["original_period"]
+        ds["soc_inter_mwh"] = _da(_grid(st, techs, regions, inter), ("technology", "region", "original_period"), coords, "MWh",
+                                  "stored energy at the start of each original period (day) of the year"
+                                  + (" of each investment period, in calendar order" if pathway else ""))
 
     # ---- links ----------------------------------------------------------------------------------
     L = len(links)
-    l_new = np.zeros(L)
-    if L:
-        l_new[meta["links"]["expandable"]] = v["link_new"] * P
-    fwd = v["flow_forward"] * P if L else np.zeros((0, T))
+    l_exist, l_new = cap["links"]["existing"], cap["links"]["new"]
+    fwd = v["flow_forward"] * P_ if L else np.zeros((0, T))
     bwd = np.zeros((L, T))
     if L and len(meta["links"]["backward"]):
-        bwd[meta["links"]["backward"]] = v["flow_backward"] * P
+        bwd[meta["links"]["backward"]] = v["flow_backward"] * P_
     eff = links["efficiency"].to_numpy(float) if L else np.zeros(0)
-    ds["link_capacity_existing_mw"] = _da(links["existing_mw"].to_numpy(float), ("link",), coords, "MW", "existing transfer capacity")
-    ds["link_capacity_new_mw"] = _da(l_new, ("link",), coords, "MW", "transfer capacity the model builds")
-    ds["link_capacity_total_mw"] = _da(links["existing_mw"].to_numpy(float) + l_new, ("link",), coords, "MW", "existing + new transfer capacity")
+    l_dims = ("link",) + (("period",) if pathway else ())
+    ds["link_capacity_existing_mw"] = _da(q(l_exist), l_dims, coords, "MW", "existing transfer capacity")
+    ds["link_capacity_new_mw"] = _da(q(l_new), l_dims, coords, "MW", "transfer capacity the model builds")
+    ds["link_capacity_total_mw"] = _da(q(l_exist + l_new), l_dims, coords, "MW", "existing + new transfer capacity")
     ds["flow_forward_mw"] = _da(fwd, ("link", "time"), coords, "MW", "flow from link_from to link_to, at the sending end")
     ds["flow_backward_mw"] = _da(bwd, ("link", "time"), coords, "MW", "flow from link_to to link_from, at the sending end")
     ds["flow_mw"] = _da(fwd - bwd, ("link", "time"), coords, "MW", "net flow (forward - backward), at the sending end")
@@ -134,32 +197,38 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
     unserved = np.zeros((len(regions), T))
     absorbed = np.zeros((len(regions), T))
     if honam:
-        unserved[[regions.index(r) for r in honam]] = v["unserved"] * P
+        unserved[[regions.index(r) for r in honam]] = v["unserved"] * P_
     if export:
-        absorbed[[regions.index(r) for r in export]] = v["absorbed"] * P
+        absorbed[[regions.index(r) for r in export]] = v["absorbed"] * P_
     ds["demand_mw"] = _da(data.demand_mw.to_numpy(float).T, ("region", "time"), coords, "MW", "electricity demand")
     ds["unserved_mw"] = _da(unserved, ("region", "time"), coords, "MW", "demand not served (priced at the value of lost load)")
     ds["exports_received_mw"] = _da(absorbed, ("region", "time"), coords, "MW", "energy arriving in an export region")
+    cost_w = w * W[period]
     bal_dual = sol.duals.get("power_balance")
-    price = bal_dual / w[None, :] * U.PRICE_TO_KRW_PER_MWH if bal_dual is not None else np.full((len(regions), T), np.nan)
+    price = bal_dual / cost_w[None, :] * U.PRICE_TO_KRW_PER_MWH if bal_dual is not None else np.full((len(regions), T), np.nan)
     ds["price_krw_per_mwh"] = _da(price, ("region", "time"), coords, "KRW/MWh", "marginal price: dual of the power balance per MWh")
 
-    for name, label in (("renewable_target", "renewable target"), ("export_target", "export commitment")):
-        d = sol.duals.get(name)
-        val = float(d.ravel()[0]) * U.PRICE_TO_KRW_PER_MWH if d is not None else np.nan
-        ds[f"{name}_shadow_price_krw_per_mwh"] = xr.DataArray(
-            val, attrs={"units": "KRW/MWh", "description": f"cost of one more MWh of {label} (dual of its row)"}
-        )
-    for name in ("renewable_shortfall", "export_shortfall"):
-        val = float(v[name].ravel()[0]) / U.ENERGY if name in v else 0.0
-        ds[f"{name}_mwh"] = xr.DataArray(val, attrs={"units": "MWh", "description": f"{name.replace('_', ' ')} (priced slack)"})
+    for kind, label in (("renewable", "renewable target"), ("export", "export commitment")):
+        ds[f"{kind}_target_shadow_price_krw_per_mwh"] = _per_target(
+            sol.duals.get(f"{kind}_target"), data, kind, U.PRICE_TO_KRW_PER_MWH / W, np.nan, coords,
+            "KRW/MWh", f"cost of one more MWh of {label} (dual of its row)")
+        ds[f"{kind}_shortfall_mwh"] = _per_target(v.get(f"{kind}_shortfall"), data, kind, np.full(P, 1.0 / U.ENERGY), 0.0,
+                                                  coords, "MWh", f"{kind} shortfall (priced slack)")
 
     ds["weight_h"] = _da(w, ("time",), coords, "h", "hours of the year each snapshot stands for")
-    costs = cost_table(data, meta, sol, gen_new, gen_total, dispatch, p_new, e_new, discharge, l_new, unserved)
+    if pathway:
+        ds["period_objective_weight"] = _da(W, ("period",), coords, "yr",
+                                            "discounted years the period's annual costs count for in the objective (W_p)")
+    _add_re100(ds, data, meta, sol, gens, st, links, dispatch, charge, discharge, fwd, coords, cost_w)
+    costs = cost_table(data, meta, sol, cap, dispatch, discharge, unserved)
     ds = ds.merge(costs.to_xarray().rename({"index": "cost_item"}))
-    ds["cost_krw_per_yr"].attrs = {"units": "KRW/yr", "description": "annual cost item (asset, region, component)"}
+    ds["cost_krw_per_yr"].attrs = {"units": "KRW/yr", "description": "annual cost item (asset, region, component)"
+                                   + ("; in the year(s) of its period, undiscounted" if pathway else "")}
     for col in ("cost_asset_kind", "cost_asset", "cost_region", "cost_component"):
         ds[col].attrs = {"units": "1", "description": col.replace("cost_", "") + " of each cost item"}
+    if pathway:
+        ds = ds.set_coords("cost_period")
+        ds["cost_period"].attrs = {"units": "year", "description": "investment period of each cost item"}
     ds = _add_inputs(ds, data, techs, coords)
     ds.attrs.update(
         {
@@ -171,51 +240,220 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
             **(attrs or {}),
         }
     )
+    if pathway:
+        ds.attrs.update({
+            "objective_bn_krw_per_yr": sol.objective,
+            "objective_note": "pathway: the objective is the present value in bn KRW of the base year "
+                              "(Σ_p W_p x annual cost of period p), not a per-year figure",
+            "pathway_base_year": int(data.pathway.base_year),
+            "pathway_discount_rate": float(data.pathway.discount_rate),
+            "pathway_foresight": data.pathway.foresight,
+        })
     return ds
 
 
-def cost_table(data, meta, sol, gen_new, gen_total, dispatch, p_new, e_new, discharge, l_new, unserved) -> pd.DataFrame:
-    """Annual cost items [KRW/yr]: one row per asset, region and component."""
+def _per_target(arr, data, kind, factor, fill, coords, units, description) -> xr.DataArray:
+    """Per-period values of a target family of `kind` (rows exist only for periods with a target) -> a scalar for a
+    single-year run, (period,) for a pathway."""
+    P = data.n_periods
+    out = np.full(P, fill, dtype=float)
+    if arr is not None:
+        a = np.asarray(arr, float).ravel()
+        has = np.flatnonzero(np.isfinite(data.targets.shares(kind, P)))
+        out[has] = a * np.asarray(factor, float)[has]
+    attrs = {"units": units, "description": description}
+    if data.pathway is None:
+        return xr.DataArray(float(out[0]), attrs=attrs)
+    return xr.DataArray(out, dims=("period",), coords={"period": coords["period"]}, attrs=attrs)
+
+
+def _add_trajectory(ds, cap, gens, st, links, techs, regions, coords) -> None:
+    """Built and retired capacity per period (pathway runs): built = new capacity commissioned in the period,
+    retired = capacity in service in the previous period (the base year for the first) plus built minus in service."""
+    dims = ("technology", "region", "period")
+    for prefix, unit, parts in (("capacity", "MW", (("generators", gens), ("storage_power", st))),
+                                ("energy_capacity", "MWh", (("storage_energy", st),)),
+                                ("charge_capacity", "MW", (("storage_charge", st),))):
+        if prefix == "charge_capacity" and "charge_capacity_total_mw" not in ds:
+            continue
+        built = np.full((len(techs), len(regions), len(coords["period"])), np.nan)
+        retired = built.copy()
+        for family, frame in parts:
+            if not len(frame):
+                continue
+            c = cap[family]
+            total = c["existing"] + c["new"]
+            before = np.c_[c["base"][:, None], total[:, :-1]]
+            ret = np.maximum(before + c["built"] - total, 0.0)
+            built = np.where(np.isnan(built), _grid(frame, techs, regions, c["built"]), built)
+            retired = np.where(np.isnan(retired), _grid(frame, techs, regions, ret), retired)
+        u = unit.lower()
+        ds[f"{prefix}_built_{u}"] = _da(built, dims, coords, unit, "capacity commissioned in the period (built since the previous one)")
+        ds[f"{prefix}_retired_{u}"] = _da(retired, dims, coords, unit, "capacity that left service since the previous period "
+                                          "(the base year for the first): existing assets and model builds at the end of their life")
+    c = cap["links"]
+    total = c["existing"] + c["new"]
+    before = np.c_[c["base"][:, None], total[:, :-1]] if len(links) else total
+    ds["link_capacity_built_mw"] = _da(c["built"], ("link", "period"), coords, "MW", "transfer capacity commissioned in the period")
+    ds["link_capacity_retired_mw"] = _da(np.maximum(before + c["built"] - total, 0.0), ("link", "period"), coords, "MW",
+                                         "transfer capacity that left service since the previous period")
+
+
+def re100_pool_mw(gens, st, links, region_kind, dispatch, charge, discharge, fwd) -> np.ndarray:
+    """Honam renewable pool per snapshot [MW] (re300.model.re100): renewable dispatch in Honam + Honam storage
+    discharge − charge − flow sent from Honam to export regions."""
+    T = dispatch.shape[1] if dispatch.ndim == 2 else 0
+    pool = np.zeros(T)
+    if len(gens):
+        m = gens["renewable"].to_numpy(bool) & np.array([region_kind[r] == "honam" for r in gens["region"]])
+        pool += dispatch[m].sum(axis=0)
+    if len(st):
+        m = np.array([region_kind[r] == "honam" for r in st["region"]])
+        pool += discharge[m].sum(axis=0) - charge[m].sum(axis=0)
+    if len(links):
+        m = np.array([region_kind[a] == "honam" and region_kind[b] == "export"
+                      for a, b in zip(links["from_region"], links["to_region"])])
+        pool -= fwd[m].sum(axis=0)
+    return pool
+
+
+def _add_re100(ds, data, meta, sol, gens, st, links, dispatch, charge, discharge, fwd, coords, cost_w) -> None:
+    """RE100 loads, the Honam renewable pool they are matched against, unmatched load and the matching price."""
+    loads = data.re100_loads
+    if loads is None or len(loads) == 0:
+        return
+    names = list(loads["name"])
+    coords["re100_load"] = names
+    ds.coords["re100_load"] = names
+    ds.coords["re100_load_region"] = ("re100_load", list(loads["region"]))
+    ds.coords["re100_load_matching"] = ("re100_load", list(loads["matching"]))
+    ds["re100_load_mw"] = _da(np.asarray(data.re100_load_mw, float), ("re100_load", "time"), coords, "MW",
+                              "RE100 load (part of demand_mw)")
+    pool = re100_pool_mw(gens, st, links, data.region_kind, dispatch, charge, discharge, fwd)
+    ds["re100_pool_mw"] = _da(pool, ("time",), coords, "MW", "Honam renewable pool: renewable output in Honam + storage "
+                              "discharge - charge - flow sent to export regions (what RE100 loads are matched against)")
+    short = np.zeros(data.n_time)
+    price = np.full(data.n_time, np.nan)
+    hours = meta.get("re100", {}).get("hours")
+    if hours is not None:
+        if "re100_shortfall" in sol.values:
+            short[hours] = np.asarray(sol.values["re100_shortfall"], float) / U.POWER
+        dual = sol.duals.get("re100_hourly_match")
+        if dual is not None:
+            price[hours] = np.asarray(dual, float) / cost_w[hours] * U.PRICE_TO_KRW_PER_MWH
+    ds["re100_shortfall_mw"] = _da(short, ("time",), coords, "MW", "hourly-matched RE100 load not met by the pool")
+    ds["re100_matching_price_krw_per_mwh"] = _da(price, ("time",), coords, "KRW/MWh",
+                                                 "cost of one more MWh of hourly-matched RE100 load in the hour "
+                                                 "(dual of the hourly matching row; NaN where no row)")
+
+
+def cost_table(data, meta, sol, cap, dispatch, discharge, unserved) -> pd.DataFrame:
+    """Annual cost items [KRW/yr]: one row per asset, region and component (and period in a pathway run).
+
+    Investment in period p = Σ_{builds alive in p} annuity × capacity built; fixed O&M on capacity in service;
+    the objective is Σ_p W_p × (items of p)."""
+    pathway = data.pathway is not None
+    P = data.n_periods
+    years = data.period_years
+    period = data.period_of_snapshot
     w = np.asarray(data.weight_h, float)
+    builds = meta.get("builds", {})
+
+    def invest(family, frame, capex_cols, scale):
+        """(rows x periods) annual investment payments of a family's builds."""
+        n = len(getattr(data, frame))
+        out = np.zeros((n, P))
+        b = builds.get(family)
+        if b is None or not len(b["asset"]):
+            return out
+        vals = np.asarray(sol.values[b["name"]], float) / scale
+        annuity = sum(coef * data.column(frame, col) for col, coef in capex_cols)
+        for k, (i, pb) in enumerate(zip(b["asset"], b["period"])):
+            out[i] += b["alive"][k] * vals[k] * annuity[i, pb]
+        return out
+
+    def energy_by_period(series):
+        return np.stack([np.bincount(period, weights=row * w, minlength=P) for row in series]) if len(series) else np.zeros((0, P))
+
     rows = []
     gens = data.generators.reset_index(drop=True)
-    for i, g in gens.iterrows():
-        energy = float(dispatch[i] @ w)
-        rows += [
-            ("generator", g.technology, g.region, "investment", gen_new[i] * g.capex_annual_krw_per_mw),
-            ("generator", g.technology, g.region, "fixed_om", gen_total[i] * g.fom_krw_per_mw),
-            ("generator", g.technology, g.region, "variable_and_purchase", energy * g.vom_krw_per_mwh),
-            ("generator", g.technology, g.region, "carbon", energy * g.emission_t_per_mwh * data.carbon_price_krw_per_t),
-        ]
+    g_inv = invest("generators", "generators", [("capex_annual_krw_per_mw", 1.0)], U.POWER)
+    g_total = cap["generators"]["existing"] + cap["generators"]["new"]
+    g_fom = data.column("generators", "fom_krw_per_mw")
+    g_energy = energy_by_period(dispatch)
+    for p in range(P):
+        for i, g in gens.iterrows():
+            e = g_energy[i, p]
+            rows += [
+                ("generator", g.technology, g.region, "investment", g_inv[i, p], years[p]),
+                ("generator", g.technology, g.region, "fixed_om", g_total[i, p] * g_fom[i, p], years[p]),
+                ("generator", g.technology, g.region, "variable_and_purchase", e * g.vom_krw_per_mwh, years[p]),
+                ("generator", g.technology, g.region, "carbon", e * g.emission_t_per_mwh * data.carbon_price_krw_per_t, years[p]),
+            ]
     st = data.storage.reset_index(drop=True)
-    for i, s in st.iterrows():
-        dur = s.fixed_duration_h if np.isfinite(s.fixed_duration_h) and s.fixed_duration_h > 0 else 0.0
-        e_exist = dur * s.existing_mw if dur else s.existing_mwh
-        rows += [
-            ("storage", s.technology, s.region, "investment", p_new[i] * s.capex_annual_krw_per_mw + e_new[i] * s.capex_annual_krw_per_mwh),
-            ("storage", s.technology, s.region, "fixed_om", (s.existing_mw + p_new[i]) * s.fom_krw_per_mw + (e_exist + e_new[i]) * s.fom_krw_per_mwh),
-            ("storage", s.technology, s.region, "variable_and_purchase", float(discharge[i] @ w) * s.vom_krw_per_mwh),
-        ]
+    if len(st):
+        dur = np.nan_to_num(st["fixed_duration_h"].to_numpy(float), nan=0.0)[:, None]
+        s_inv = (invest("storage_power", "storage", [("capex_annual_krw_per_mw", 1.0)], U.POWER)
+                 + invest("storage_energy", "storage", [("capex_annual_krw_per_mwh", 1.0)], U.ENERGY)
+                 + invest("storage_charge", "storage", [("charge_capex_annual_krw_per_mw", 1.0)], U.POWER))
+        # fixed-duration storage: its energy is bought with its power builds
+        pw = builds.get("storage_power")
+        if pw is not None and len(pw["asset"]) and (dur > 0).any():
+            vals = np.asarray(sol.values[pw["name"]], float) / U.POWER
+            ce = data.column("storage", "capex_annual_krw_per_mwh")
+            for k, (i, pb) in enumerate(zip(pw["asset"], pw["period"])):
+                s_inv[i] += pw["alive"][k] * vals[k] * dur[i, 0] * ce[i, pb]
+        fom = (cap["storage_power"]["existing"] + cap["storage_power"]["new"]) * data.column("storage", "fom_krw_per_mw") \
+            + (cap["storage_energy"]["existing"] + cap["storage_energy"]["new"]) * data.column("storage", "fom_krw_per_mwh") \
+            + (cap["storage_charge"]["existing"] + cap["storage_charge"]["new"]) * data.column("storage", "charge_fom_krw_per_mw")
+        s_energy = energy_by_period(discharge)
+        for p in range(P):
+            for i, s in st.iterrows():
+                rows += [
+                    ("storage", s.technology, s.region, "investment", s_inv[i, p], years[p]),
+                    ("storage", s.technology, s.region, "fixed_om", fom[i, p], years[p]),
+                    ("storage", s.technology, s.region, "variable_and_purchase", s_energy[i, p] * s.vom_krw_per_mwh, years[p]),
+                ]
     links = data.links.reset_index(drop=True)
-    for i, l in links.iterrows():
-        rows += [
-            ("link", l.link, l.from_region, "investment", l_new[i] * l.capex_annual_krw_per_mw),
-            ("link", l.link, l.from_region, "fixed_om", (l.existing_mw + l_new[i]) * l.fom_krw_per_mw),
-        ]
-    for k, r in enumerate(data.regions):
-        if data.region_kind[r] != "export":
-            rows.append(("node", "unserved_energy", r, "value_of_lost_load", float(unserved[k] @ w) * data.value_of_lost_load_krw_per_mwh))
+    l_inv = invest("links", "links", [("capex_annual_krw_per_mw", 1.0)], U.POWER)
+    l_total = cap["links"]["existing"] + cap["links"]["new"]
+    l_fom = data.column("links", "fom_krw_per_mw") if len(links) else np.zeros((0, P))
+    for p in range(P):
+        for i, l in links.iterrows():
+            rows += [
+                ("link", l.link, l.from_region, "investment", l_inv[i, p], years[p]),
+                ("link", l.link, l.from_region, "fixed_om", l_total[i, p] * l_fom[i, p], years[p]),
+            ]
+    u_energy = energy_by_period(unserved)
+    for p in range(P):
+        for k, r in enumerate(data.regions):
+            if data.region_kind[r] != "export":
+                rows.append(("node", "unserved_energy", r, "value_of_lost_load", u_energy[k, p] * data.value_of_lost_load_krw_per_mwh, years[p]))
     tg = data.targets
     for name, pen in (("renewable_shortfall", tg.renewable_slack_krw_per_mwh), ("export_shortfall", tg.export_slack_krw_per_mwh)):
         if name in sol.values and pen is not None:
-            rows.append(("target", name, "honam", "shortfall_penalty", float(sol.values[name].ravel()[0]) / U.ENERGY * pen))
-    df = pd.DataFrame(rows, columns=["cost_asset_kind", "cost_asset", "cost_region", "cost_component", "cost_krw_per_yr"])
+            vals = np.asarray(sol.values[name], float).ravel() / U.ENERGY
+            if pathway:
+                has = np.flatnonzero(np.isfinite(tg.shares(name.split("_")[0], P)))
+                for j, p in enumerate(has):
+                    rows.append(("target", name, "honam", "shortfall_penalty", vals[j] * pen, years[p]))
+            else:
+                rows.append(("target", name, "honam", "shortfall_penalty", float(vals[0]) * pen, years[0]))
+    if "re100_shortfall" in sol.values and tg.renewable_slack_krw_per_mwh is not None:
+        hours = meta["re100"]["hours"]
+        mwh = np.bincount(period[hours], weights=np.asarray(sol.values["re100_shortfall"], float) / U.POWER * w[hours], minlength=P)
+        for p in range(P):
+            rows.append(("target", "re100_shortfall", "honam", "shortfall_penalty", mwh[p] * tg.renewable_slack_krw_per_mwh, years[p]))
+    df = pd.DataFrame(rows, columns=["cost_asset_kind", "cost_asset", "cost_region", "cost_component", "cost_krw_per_yr", "cost_period"])
+    if not pathway:
+        df = df.drop(columns="cost_period")
     return df
 
 
 def _add_inputs(ds: xr.Dataset, data: ModelData, techs, coords) -> xr.Dataset:
     regions = list(data.regions)
     gens, st, links = data.generators, data.storage, data.links
+    pathway = data.pathway is not None
     ds["input_capacity_factor"] = _da(_grid(gens, techs, regions, data.availability), ("technology", "region", "time"), coords, "1", "hourly availability per MW (capacity factor)")
     ds["input_duration_h"] = _da(np.asarray(data.duration_h, float), ("time",), coords, "h", "snapshot length")
     ds["input_block"] = _da(np.asarray(data.block, np.int64), ("time",), coords, "1", "storage cycles within each block")
@@ -224,18 +462,30 @@ def _add_inputs(ds: xr.Dataset, data: ModelData, techs, coords) -> xr.Dataset:
                                                 attrs={"units": "1", "description": "typical period (block) standing for each original period, in calendar order"})
     ds["input_generator"] = _da(_grid(gens, techs, regions, np.ones(len(gens)), fill=0.0), ("technology", "region"), coords, "1", "1 where a generator row exists")
     ds["input_storage"] = _da(_grid(st, techs, regions, np.ones(len(st)), fill=0.0), ("technology", "region"), coords, "1", "1 where a storage row exists")
-    for col, desc in GENERATOR_COLUMNS.items():
-        if col in ("technology", "region"):
-            continue
-        ds[f"input_generator_{col}"] = _da(_grid(gens, techs, regions, gens[col].astype(float)), ("technology", "region"), coords, _unit(desc), desc)
-    for col, desc in STORAGE_COLUMNS.items():
-        if col in ("technology", "region"):
-            continue
-        ds[f"input_storage_{col}"] = _da(_grid(st, techs, regions, st[col].astype(float)), ("technology", "region"), coords, _unit(desc), desc)
+    for frame, prefix, columns, key in ((gens, "input_generator_", GENERATOR_COLUMNS, "generators"),
+                                        (st, "input_storage_", STORAGE_COLUMNS, "storage")):
+        for col, desc in columns.items():
+            if col in ("technology", "region"):
+                continue
+            if pathway and col in PERIOD_COLUMNS[key]:
+                vals = data.column(key, col) if len(frame) else np.zeros((0, data.n_periods))
+                ds[prefix + col] = _da(_grid(frame, techs, regions, vals), ("technology", "region", "period"), coords,
+                                       _unit(desc), desc + " (per period)")
+                if "existing" in col:
+                    ds[prefix + col + "_base"] = _da(_grid(frame, techs, regions, frame[col].astype(float)), ("technology", "region"),
+                                                     coords, _unit(desc), desc + " in the base year of the pathway")
+            else:
+                ds[prefix + col] = _da(_grid(frame, techs, regions, frame[col].astype(float)), ("technology", "region"), coords, _unit(desc), desc)
     for col, desc in LINK_COLUMNS.items():
         if col in ("link", "from_region", "to_region"):
             continue
-        ds[f"input_link_{col}"] = _da(links[col].astype(float).to_numpy(), ("link",), coords, _unit(desc), desc)
+        if pathway and col in PERIOD_COLUMNS["links"]:
+            ds[f"input_link_{col}"] = _da(data.column("links", col), ("link", "period"), coords, _unit(desc), desc + " (per period)")
+            if "existing" in col:
+                ds[f"input_link_{col}_base"] = _da(links[col].astype(float).to_numpy(), ("link",), coords, _unit(desc),
+                                                   desc + " in the base year of the pathway")
+        else:
+            ds[f"input_link_{col}"] = _da(links[col].astype(float).to_numpy(), ("link",), coords, _unit(desc), desc)
     tg = data.targets
     scalars = {
         "input_carbon_price_krw_per_t": (data.carbon_price_krw_per_t, "KRW/tCO2"),
@@ -249,7 +499,40 @@ def _add_inputs(ds: xr.Dataset, data: ModelData, techs, coords) -> xr.Dataset:
     }
     for k, (val, unit) in scalars.items():
         ds[k] = xr.DataArray(float(val), attrs={"units": unit, "description": k[len("input_"):].replace("_", " ")})
+    if pathway:
+        _add_pathway_inputs(ds, data, techs, coords)
     return ds
+
+
+def _add_pathway_inputs(ds, data: ModelData, techs, coords) -> None:
+    """Per-period targets, period lengths and weights, build-rate limits and fixed builds (pathway runs)."""
+    pw = data.pathway
+    P = data.n_periods
+    for kind in ("renewable", "export"):
+        ds[f"input_{kind}_share"] = _da(data.targets.shares(kind, P), ("period",), coords, "1",
+                                        f"{kind} target share of consumption per period (NaN = none)")
+    ds["input_period_span_yr"] = _da(np.asarray(pw.span_yr, float), ("period",), coords, "yr", "calendar years each period stands for")
+    ds["input_period_build_interval_yr"] = _da(np.asarray(pw.build_interval_yr, float), ("period",), coords, "yr",
+                                               "years in which the period's new capacity is built (build-rate limits)")
+    ds["input_period_objective_weight"] = _da(np.asarray(pw.objective_weight, float), ("period",), coords, "yr",
+                                              "objective weight W_p of each period (discounted years)")
+    lim = data.build_rate_limits
+    if lim is not None and len(lim):
+        ds.coords["build_limit"] = list(lim["name"])
+        for col in ("frame", "technologies", "regions"):
+            ds[f"input_build_limit_{col}"] = xr.DataArray(np.asarray(lim[col], dtype=str), dims=("build_limit",),
+                                                          attrs={"units": "1", "description": BUILD_LIMIT_COLUMNS[col]})
+        ds["input_build_limit_max_mw_per_yr"] = xr.DataArray(lim["max_mw_per_yr"].to_numpy(float), dims=("build_limit",),
+                                                             attrs={"units": "MW/yr", "description": BUILD_LIMIT_COLUMNS["max_mw_per_yr"]})
+    regions = list(data.regions)
+    for fam, arr in (data.fixed_builds or {}).items():
+        frame = getattr(data, BUILD_FAMILIES[fam])
+        if fam == "links":
+            ds[f"input_fixed_build_{fam}"] = _da(np.asarray(arr, float), ("link", "period"), coords, "MW or MWh",
+                                                 "new capacity fixed per build period (myopic hand-over; NaN = free)")
+        else:
+            ds[f"input_fixed_build_{fam}"] = _da(_grid(frame, techs, regions, np.asarray(arr, float)), ("technology", "region", "period"),
+                                                 coords, "MW or MWh", "new capacity fixed per build period (myopic hand-over; NaN = free)")
 
 
 def _unit(desc: str) -> str:
@@ -260,40 +543,86 @@ def model_data_from_dataset(ds: xr.Dataset) -> ModelData:
     """Rebuild the `ModelData` of a run from its `results.nc` (inverse of the `input_` variables)."""
     regions = [str(r) for r in ds["region"].values]
     kinds = dict(zip(regions, [str(k) for k in ds["region_kind"].values]))
+    pathway_run = "time_period" in ds.coords
+    period_data: dict = {}
 
-    def rows(flag, cols):
+    def rows(flag, cols, key):
         mask = ds[flag].values > 0
         ti, ri = np.nonzero(mask)
         frame = pd.DataFrame({"technology": ds["technology"].values[ti].astype(str), "region": ds["region"].values[ri].astype(str)})
         prefix = "input_generator_" if flag == "input_generator" else "input_storage_"
         for col in cols:
-            if col in ("technology", "region"):
+            if col in ("technology", "region") or prefix + col not in ds:
                 continue
-            frame[col] = ds[prefix + col].values[ti, ri]
+            vals = ds[prefix + col].values[ti, ri]
+            if vals.ndim == 2:  # per period
+                period_data.setdefault(key, {})[col] = vals
+                base = prefix + col + "_base"
+                frame[col] = ds[base].values[ti, ri] if base in ds else vals[:, 0]
+            else:
+                frame[col] = vals
         return frame, ti, ri
 
-    gens, gti, gri = rows("input_generator", GENERATOR_COLUMNS)
+    gens, gti, gri = rows("input_generator", GENERATOR_COLUMNS, "generators")
     gens["renewable"] = gens["renewable"].astype(bool)
-    st, _, _ = rows("input_storage", STORAGE_COLUMNS)
+    st, sti, sri = rows("input_storage", STORAGE_COLUMNS, "storage")
     st["inter_period"] = st["inter_period"].astype(bool)
+    if "separate_charge_power" in st:
+        st["separate_charge_power"] = np.nan_to_num(st["separate_charge_power"].astype(float)).astype(bool)
     links = pd.DataFrame({"link": ds["link"].values.astype(str), "from_region": ds["link_from"].values.astype(str), "to_region": ds["link_to"].values.astype(str)})
     for col in LINK_COLUMNS:
-        if col not in links:
-            links[col] = ds[f"input_link_{col}"].values
+        if col not in links and f"input_link_{col}" in ds:
+            vals = ds[f"input_link_{col}"].values
+            if vals.ndim == 2:
+                period_data.setdefault("links", {})[col] = vals
+                base = f"input_link_{col}_base"
+                links[col] = ds[base].values if base in ds else vals[:, 0]
+            else:
+                links[col] = vals
     links["bidirectional"] = links["bidirectional"].astype(bool)
 
     def opt(name):
         val = float(ds[name].values)
         return None if np.isnan(val) else val
 
-    targets = TargetSettings(
-        renewable_share=opt("input_renewable_share"),
-        export_share=opt("input_export_share"),
-        deduct_storage_losses=bool(ds["input_deduct_storage_losses"].values),
-        deduct_transmission_losses=bool(ds["input_deduct_transmission_losses"].values),
-        renewable_slack_krw_per_mwh=opt("input_renewable_slack_krw_per_mwh"),
-        export_slack_krw_per_mwh=opt("input_export_slack_krw_per_mwh"),
-    )
+    def by_period(name):
+        return tuple(None if np.isnan(x) else float(x) for x in ds[name].values)
+
+    extra = {}
+    if pathway_run:
+        years = ds["period"].values.astype(np.int64)
+        extra["pathway"] = Pathway(
+            years=years, span_yr=ds["input_period_span_yr"].values.astype(np.int64),
+            build_interval_yr=ds["input_period_build_interval_yr"].values.astype(np.int64),
+            objective_weight=ds["input_period_objective_weight"].values.astype(float),
+            base_year=int(ds.attrs["pathway_base_year"]), discount_rate=float(ds.attrs["pathway_discount_rate"]),
+            foresight=str(ds.attrs.get("pathway_foresight", "perfect")))
+        extra["snapshot_period"] = np.searchsorted(years, ds["time_period"].values.astype(np.int64))
+        targets = TargetSettings(renewable_share_by_period=by_period("input_renewable_share"),
+                                 export_share_by_period=by_period("input_export_share"))
+        if "build_limit" in ds.coords:
+            extra["build_rate_limits"] = pd.DataFrame({
+                "name": ds["build_limit"].values.astype(str),
+                **{c: ds[f"input_build_limit_{c}"].values.astype(str) for c in ("frame", "technologies", "regions")},
+                "max_mw_per_yr": ds["input_build_limit_max_mw_per_yr"].values.astype(float)})
+        fixed = {}
+        for fam, frame_name in BUILD_FAMILIES.items():
+            name = f"input_fixed_build_{fam}"
+            if name in ds:
+                idx = {"generators": (gti, gri), "storage": (sti, sri)}.get(frame_name)
+                fixed[fam] = ds[name].values if idx is None else ds[name].values[idx[0], idx[1]]
+        extra["fixed_builds"] = fixed or None
+    else:
+        targets = TargetSettings(renewable_share=opt("input_renewable_share"), export_share=opt("input_export_share"))
+    targets.deduct_storage_losses = bool(ds["input_deduct_storage_losses"].values)
+    targets.deduct_transmission_losses = bool(ds["input_deduct_transmission_losses"].values)
+    targets.renewable_slack_krw_per_mwh = opt("input_renewable_slack_krw_per_mwh")
+    targets.export_slack_krw_per_mwh = opt("input_export_slack_krw_per_mwh")
+    if "re100_load" in ds.coords:
+        extra["re100_loads"] = pd.DataFrame({"name": ds["re100_load"].values.astype(str),
+                                             "region": ds["re100_load_region"].values.astype(str),
+                                             "matching": ds["re100_load_matching"].values.astype(str)})
+        extra["re100_load_mw"] = ds["re100_load_mw"].values.astype(float)
     return ModelData(
         regions=regions,
         region_kind=kinds,
@@ -311,4 +640,23 @@ def model_data_from_dataset(ds: xr.Dataset) -> ModelData:
         targets=targets,
         name=str(ds.attrs.get("scenario", "model")),
         period_order=ds["input_period_order"].values if "input_period_order" in ds else None,
+        period_data=period_data,
+        **extra,
     )
+
+
+def period_view(ds: xr.Dataset, year: int) -> xr.Dataset:
+    """One period of a pathway Dataset, shaped like a single-year run: the period's snapshots, capacities,
+    targets, inputs and cost items (annual, undiscounted). The table functions of re300.results.tables and the
+    binding-limit scan work on it unchanged."""
+    year = int(year)
+    out = ds.sel(period=year).isel(time=np.flatnonzero(ds["time_period"].values == year))
+    if "cost_item" in out.dims:
+        out = out.isel(cost_item=np.flatnonzero(ds["cost_period"].values == year))
+    if "original_period" in out.dims and "input_period_order" in out:
+        blocks = np.unique(out["input_block"].values)
+        out = out.isel(original_period=np.flatnonzero(np.isin(ds["input_period_order"].values, blocks)))
+    drop = [c for c in ("period", "time_period", "cost_period") if c in out.coords]
+    out = out.drop_vars(drop)
+    out.attrs = {**ds.attrs, "period": year}
+    return out

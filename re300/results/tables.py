@@ -20,7 +20,10 @@ def annual(da: xr.DataArray, ds: xr.Dataset) -> xr.DataArray:
 
 def capacity_table(ds: xr.Dataset) -> pd.DataFrame:
     rows = []
-    for kind, prefix, unit in (("power", "capacity", "MW"), ("energy", "energy_capacity", "MWh")):
+    for kind, prefix, unit in (("power", "capacity", "MW"), ("energy", "energy_capacity", "MWh"),
+                               ("charge_power", "charge_capacity", "MW")):
+        if f"{prefix}_total_{unit.lower()}" not in ds:  # charging power sized on its own (hydrogen) only
+            continue
         ex, new, tot = (ds[f"{prefix}_{q}_{unit.lower()}"] for q in ("existing", "new", "total"))
         for t in ds.technology.values:
             for r in ds.region.values:
@@ -194,7 +197,26 @@ def summary(ds: xr.Dataset) -> dict[str, tuple[float, str]]:
             "KRW/MWh (demand-weighted)",
         ),
     }
+    if "re100_load_mw" in ds:
+        out.update(re100_summary(ds))
     return out
+
+
+def re100_summary(ds: xr.Dataset) -> dict[str, tuple[float, str]]:
+    """RE100 loads (re300.model.re100): their energy, how much of it the Honam renewable pool matches hour by hour
+    (min(load, pool) per snapshot; the score is that over the load), and the unmatched hourly-matched load."""
+    w = ds["weight_h"]
+    load = ds["re100_load_mw"].sum("re100_load")
+    hourly = ds["re100_load_mw"].where(ds["re100_load_matching"] == "hourly").sum("re100_load")
+    energy = float((load * w).sum())
+    matched = float((np.minimum(load, ds["re100_pool_mw"].clip(min=0.0)) * w).sum())
+    return {
+        "re100_load": (energy, "MWh/yr"),
+        "re100_hourly_matched_load": (float((hourly * w).sum()), "MWh/yr"),
+        "re100_matched_energy": (matched, "MWh/yr"),
+        "re100_matching_score": (matched / energy if energy else np.nan, "fraction of RE100 load met by Honam renewable supply in the same hour"),
+        "re100_unmatched_hourly_load": (float((ds["re100_shortfall_mw"] * w).sum()), "MWh/yr"),
+    }
 
 
 def summary_table(ds: xr.Dataset) -> pd.DataFrame:
@@ -210,6 +232,105 @@ def energy_balance_residual(ds: xr.Dataset) -> xr.DataArray:
     dis = ds["storage_discharge_mw"].sum("technology").fillna(0.0)
     ch = ds["storage_charge_mw"].sum("technology").fillna(0.0)
     return supply + dis - ch + net_import_mw(ds) + ds["unserved_mw"] - ds["exports_received_mw"] - ds["demand_mw"]
+
+
+def capacity_trajectory_table(ds: xr.Dataset) -> pd.DataFrame:
+    """Pathway runs: per period, region, technology and kind, the capacity in service before the pathway
+    (`existing`), the model's builds in service (`new`), commissioned in the period (`built`), retired since the
+    previous period (`retired`: existing assets and builds at the end of their life) and `total` in service.
+    Links appear with technology = link name, region = sending region, kind `transfer`."""
+    rows = []
+    years = [int(y) for y in ds["period"].values]
+    for kind, prefix, unit in (("power", "capacity", "MW"), ("energy", "energy_capacity", "MWh"),
+                               ("charge_power", "charge_capacity", "MW")):
+        u = unit.lower()
+        if f"{prefix}_total_{u}" not in ds:
+            continue
+        ex, new, built, ret, tot = (ds[f"{prefix}_{q}_{u}"].values for q in ("existing", "new", "built", "retired", "total"))
+        for ti, t in enumerate(ds.technology.values):
+            for ri, r in enumerate(ds.region.values):
+                if np.isnan(ex[ti, ri]).all():
+                    continue
+                for pi, y in enumerate(years):
+                    rows.append((y, str(r), str(t), kind, ex[ti, ri, pi], new[ti, ri, pi], built[ti, ri, pi], ret[ti, ri, pi],
+                                 tot[ti, ri, pi], unit))
+    for li, l in enumerate(ds.link.values):
+        origin = str(ds["link_from"].values[li])
+        for pi, y in enumerate(years):
+            rows.append((y, origin, str(l), "transfer", float(ds["link_capacity_existing_mw"].values[li, pi]),
+                         float(ds["link_capacity_new_mw"].values[li, pi]), float(ds["link_capacity_built_mw"].values[li, pi]),
+                         float(ds["link_capacity_retired_mw"].values[li, pi]), float(ds["link_capacity_total_mw"].values[li, pi]), "MW"))
+    return pd.DataFrame(rows, columns=["period", "region", "technology", "kind", "existing", "new", "built", "retired",
+                                       "total", "unit"])
+
+
+def pathway_summary(ds: xr.Dataset) -> pd.DataFrame:
+    """Pathway-wide rows of summary.csv (period 'all'): present values at the base year of the system cost, the
+    shortfall penalty and the objective (Σ_p W_p × annual cost of period p), and each period's weight W_p."""
+    W = dict(zip((int(y) for y in ds["period"].values), ds["period_objective_weight"].values.astype(float)))
+    weight = np.array([W[int(y)] for y in ds["cost_period"].values])
+    cost = ds["cost_krw_per_yr"].values.astype(float) * weight
+    penalty = ds["cost_asset_kind"].values.astype(str) == "target"
+    base = int(ds.attrs.get("pathway_base_year", 0))
+    rows = [("all", "discounted_total_system_cost", float(cost[~penalty].sum()), f"KRW (present value in {base})"),
+            ("all", "discounted_shortfall_penalty", float(cost[penalty].sum()), f"KRW (present value in {base})"),
+            ("all", "discounted_objective", float(cost.sum()), f"KRW (present value in {base})"),
+            ("all", "discount_rate", float(ds.attrs.get("pathway_discount_rate", np.nan)), "fraction/yr")]
+    rows += [(y, "period_objective_weight", w, "discounted years (W_p)") for y, w in W.items()]
+    return pd.DataFrame(rows, columns=["period", "metric", "value", "unit"])
+
+
+BUILD_RATE_BINDING_REL_TOL = 1e-6
+
+
+def build_rate_binding(ds: xr.Dataset) -> pd.DataFrame:
+    """Build-rate limits at their bound (pathway runs): rows period, kind 'build_rate_limit', name (technologies),
+    region (regions), value (capacity built in the period), limit (rate x build interval), unit."""
+    cols = ["period", "kind", "name", "region", "value", "limit", "unit"]
+    if "build_limit" not in ds.coords:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    interval = ds["input_period_build_interval_yr"].values.astype(float)
+    techs = [str(t) for t in ds["technology"].values]
+    regions = [str(r) for r in ds["region"].values]
+    for k in range(ds.sizes["build_limit"]):
+        frame = str(ds["input_build_limit_frame"].values[k])
+        t_set = str(ds["input_build_limit_technologies"].values[k]).split("+")
+        r_set = str(ds["input_build_limit_regions"].values[k]).split("+")
+        flag = ds["input_generator" if frame == "generators" else "input_storage"].values > 0
+        ti = [techs.index(t) for t in t_set if t in techs]
+        ri = [regions.index(r) for r in r_set if r in regions]
+        built = np.nan_to_num(ds["capacity_built_mw"].values)[np.ix_(ti, ri)] * flag[np.ix_(ti, ri)][..., None]
+        rate = float(ds["input_build_limit_max_mw_per_yr"].values[k])
+        for p, y in enumerate(ds["period"].values):
+            value, limit = float(built[..., p].sum()), rate * interval[p]
+            if limit > 0 and value >= limit * (1 - BUILD_RATE_BINDING_REL_TOL) - 1e-3:
+                rows.append((int(y), "build_rate_limit", "+".join(t_set), "+".join(r_set), value, limit, "MW"))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def by_period(ds: xr.Dataset, tables_of) -> dict[str, pd.DataFrame]:
+    """The tables of a pathway run: `tables_of(view)` (e.g. TABLES, or every CSV of a run) for each period's
+    view (re300.results.dataset.period_view), stacked with a leading `period` column; summary.csv gains the
+    pathway-wide rows and capacity_trajectory.csv is added."""
+    from .dataset import period_view
+
+    stacked: dict[str, list] = {}
+    for y in (int(v) for v in ds["period"].values):
+        for name, frame in tables_of(period_view(ds, y)).items():
+            frame = frame.copy()
+            frame.insert(0, "period", y)
+            stacked.setdefault(name, []).append(frame)
+    out = {name: pd.concat(frames, ignore_index=True) for name, frames in stacked.items()}
+    if "binding_limits.csv" in out:
+        rate = build_rate_binding(ds)
+        if len(rate):
+            out["binding_limits.csv"] = pd.concat([out["binding_limits.csv"], rate], ignore_index=True).sort_values(
+                "period", kind="stable").reset_index(drop=True)
+    if "summary.csv" in out:
+        out["summary.csv"] = pd.concat([out["summary.csv"], pathway_summary(ds)], ignore_index=True)
+    out["capacity_trajectory.csv"] = capacity_trajectory_table(ds)
+    return out
 
 
 TABLES = {
