@@ -236,7 +236,9 @@ def near_optimal_ranges(data, slack: float, quantities: list[Quantity], client, 
         raise Re300Error(f"--slack {slack}: expected a fraction of the least cost between 0 and 10, e.g. 0.05 for 5 %")
     opts = dict(solver_options or {})
     say = (lambda *a: print(*a, flush=True)) if echo else (lambda *a: None)
-    data_f = client.scatter(data, broadcast=False)
+    # hash=False: a fresh key per call; a deterministic key can race with the release of an earlier identical
+    # scatter on the same client ("lost dependencies")
+    data_f = client.scatter(data, broadcast=False, hash=False)
     optimum = client.submit(solve_plan, data_f, opts, quantities, pure=False).result()
     if not optimum["ok"]:
         raise SolveError(f"the least-cost plan could not be solved: {optimum['error']}")
