@@ -276,3 +276,19 @@ def test_pathway_dataset_rebuilds_the_same_lp():
     ds, sol = solve_data(data)
     again = solve(build_model(model_data_from_dataset(ds)), SolverOptions(method="simplex"))
     assert again.objective == pytest.approx(sol.objective, rel=1e-12)
+
+
+def test_split_hours_leaves_the_pathway_optimum_unchanged():
+    # The split_hours lever (capacity column copies, partial sums of target rows) only reformulates; its segments
+    # never span two periods, so the pathway optimum is the same.
+    wind = gen("onshore_wind", "a", max_new_mw=np.inf, capex=1000.0, lifetime=20)
+    data = model_data(
+        ["a"], {"a": [100.0, 80.0] * 3},
+        [wind, gen("nonrenewable_supply", "a", renewable=False, existing_mw=1000.0, vom=GRID)],
+        [[1.0, 0.5] * 3, [1.0] * 6],
+        pathway=periods([2030, 2040, 2050], base_year=2020), snapshot_period=[0, 0, 1, 1, 2, 2], block=[0, 0, 1, 1, 2, 2],
+        targets=TargetSettings(renewable_share_by_period=(0.5, None, 0.9), renewable_slack_krw_per_mwh=5e6),
+    )
+    plain = solve(build_model(data), SolverOptions(method="simplex"))
+    split = solve(build_model(data, split_hours=1), SolverOptions(method="simplex"))
+    assert split.objective == pytest.approx(plain.objective, rel=1e-9)

@@ -171,3 +171,35 @@ def test_vintages_must_add_up_to_existing_capacity(tmp_path):
     assert "existing_vintages.csv, row" in msg and "column 'value'" in msg
     assert "jeonnam onshore_wind: the existing vintages sum to 1327 MW" in msg
     assert "expected the capacities.csv existing value 1400 MW" in msg
+
+
+def test_pathway_data_takes_costs_demand_and_hydrogen_from_the_tables():
+    # Assembly only (no solve): the reduced pathway scenario's ModelData against numbers worked from the inputs.
+    from re300.inputs.tables import load_tables
+    from re300.run import Phases, capital_recovery_factor, prepare
+
+    sc = load_scenario(REPO / "models" / "pathway.yaml")
+    sc = sc.model_copy(update={"time": sc.time.model_copy(update=REDUCED["time"])})
+    tables, data, _ = prepare(sc, Phases(echo=False))
+    # demand growth {2021: 1, 2030: 1.05, 2034: 1.1, 2050: 1.25}, linear: 2040 = 1.1 + 6/16 x 0.15, 2045 = 1.1 + 11/16 x 0.15
+    growth = data.period_consumption_mwh() / data.period_consumption_mwh()[0] * 1.05
+    assert growth == pytest.approx([1.05, 1.1, 1.15625, 1.203125, 1.25], rel=1e-9)
+    # utility PV capex of each period: the table's year rows interpolated (2034: 1.028807e9 + 4/20 of the way to
+    # 7.85479e8), annualised at 4.5 % over 40 years
+    g = data.generators.reset_index(drop=True)
+    i = int(np.flatnonzero((g.technology == "utility_pv") & (g.region == "jeonnam"))[0])
+    capex_2034 = 1.028807e9 + (2034 - 2030) / 20 * (7.85479e8 - 1.028807e9)
+    assert data.period_data["generators"]["capex_annual_krw_per_mw"][i, 1] == pytest.approx(
+        capex_2034 * capital_recovery_factor(0.045, 40), rel=1e-9)
+    # hydrogen: electrolysers sized on their own; 2050 electrolyser capex 1,257 EUR/kW x 1,450 KRW/EUR, 25 y;
+    # electrolysis efficiency at cost_year 2040: half way between 0.62 (2030) and 0.70 (2050) = 0.66
+    st = data.storage.reset_index(drop=True)
+    h = int(np.flatnonzero((st.technology == "hydrogen") & (st.region == "jeonnam"))[0])
+    assert bool(st.separate_charge_power[h]) and st.efficiency_charge[h] == pytest.approx(0.66, rel=1e-9)
+    assert st.efficiency_discharge[h] == pytest.approx(0.5)
+    assert data.period_data["storage"]["charge_capex_annual_krw_per_mw"][h, 4] == pytest.approx(
+        1257 * 1450 * 1000 * capital_recovery_factor(0.045, 25), rel=1e-6)
+    # targets per period; shortfall penalty from the targets section
+    assert data.targets.shares("renewable", 5)[1:] == pytest.approx([1.0, 1.75, 2.375, 3.0])
+    assert np.isnan(data.targets.shares("renewable", 5)[0])
+    assert data.targets.renewable_slack_krw_per_mwh == 5_000_000
