@@ -1,5 +1,5 @@
 """Command line: `re300 solve MODEL.yaml`, `re300 show MODEL.yaml`, `re300 verify OUTPUT_DIR`,
-`re300 profiles MODEL.yaml [--report]`.
+`re300 profiles MODEL.yaml [--report]`, `re300 memo RUN_DIR [--lang ko|en]`, `re300 compare RUN_DIR...`.
 
 Errors that re300 anticipates (`re300.errors.Re300Error`) are printed as one line
 `re300: error: <message>` with exit status 2; Ctrl-C exits with 130. `--debug` adds the traceback.
@@ -28,7 +28,6 @@ def _on_sigterm(signum, frame):
     cancelled, the temporary output folder is deleted and earlier outputs stay untouched."""
     _received_signal.append(signum)
     raise KeyboardInterrupt
-
 
 
 def _version() -> str:
@@ -211,9 +210,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output root instead of the scenario's output_dir (the report goes to DIR/profiles/)")
     p.set_defaults(func=_cmd_profiles)
 
-    from re300.sweep.cli import add_sweep_commands  # `sweep` and `mga`
-
-    add_sweep_commands(sub, common)
     p = sub.add_parser("memo", parents=[common], help="policy memo (Korean and English) from a run's result CSVs",
                        description="Write RUN_DIR/memo/memo.<lang>.md and .html (figures embedded; PNGs in "
                                    "memo/figures/) from the result CSVs of a finished run alone.")
@@ -229,6 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-dir", metavar="DIR", default=None, help="where to write the comparison memo")
     p.set_defaults(func=_cmd_compare)
 
+    from re300.sweep.cli import add_sweep_commands  # `sweep` and `mga`
+
+    add_sweep_commands(sub, common)
     return parser
 
 
