@@ -361,6 +361,9 @@ def verify_run(run_dir: str | Path, root: str | Path | None = None) -> list[Chec
         ds = xr.load_dataset(run_dir / "results.nc", engine="h5netcdf")
     except (OSError, ValueError) as e:
         raise Re300Error(f"{run_dir / 'results.nc'}: unreadable ({' '.join(str(e).split())}); expected NetCDF") from None
+    if "period" in ds.dims and ds.sizes["period"] > 1:
+        raise Re300Error(f"{run_dir}: a multi-period (pathway) run with {ds.sizes['period']} periods; re300 verify checks "
+                         "single-year runs only (per-period checks are not implemented yet)")
     summary = _summary(run_dir)
     checks = [
         check_input_hashes(manifest, ds, root),
