@@ -220,6 +220,11 @@ def load_run(run_dir) -> RunResults:
         raise ResultsError(f"{run_dir}: results folder not found (expected outputs/<scenario>/ written by "
                            "`re300 solve models/<scenario>.yaml`)")
     tables = {name: _read(run_dir, name) for name in COLUMNS}
+    periods = tables["summary.csv"].get("period")
+    if periods is not None and len(set(periods.astype(str)) - {"all"}) > 1:
+        raise ResultsError(f"{run_dir / 'summary.csv'}: a multi-period (pathway) run with periods "
+                           f"{', '.join(sorted(set(periods.astype(str)) - {'all'}))}; the memo and comparison cover "
+                           "single-year runs only (use capacity_trajectory.csv and summary.csv for pathways)")
     mpath = run_dir / "manifest.json"
     if not mpath.is_file():
         raise ResultsError(f"{mpath}: file missing (expected the manifest.json that `re300 solve` writes)")
