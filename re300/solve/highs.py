@@ -126,31 +126,24 @@ def solve(built, opts: SolverOptions | None = None) -> Solution:
     values_flat = np.asarray(sol.col_value, float) if sol.value_valid else np.full(n_cols, np.nan)
     duals_flat = np.asarray(sol.row_dual, float) if sol.dual_valid else np.full(n_rows, np.nan)
 
-    col_pos = {id(v): j for j, v in enumerate(columns)}
-    values = {}
+    row_labels = _label_order(built.lm.constraints, [con for con, _ in info.rows])
+    col_labels = _label_order(built.lm.variables, columns)
+    values = {name: np.full(fam.items.size, np.nan) for name, fam in built.lm.variables.items()}
+    for j, lab in enumerate(col_labels):
+        if lab is not None:
+            values[lab[0]][lab[1]] = values_flat[j]
     for name, fam in built.lm.variables.items():
-        flat = fam.items.ravel()
-        idx = np.fromiter((col_pos.get(id(v), -1) for v in flat), dtype=np.int64, count=flat.size)
-        arr = np.where(idx >= 0, values_flat[np.maximum(idx, 0)] if n_cols else 0.0, 0.0)
-        # Variables the compiler dropped (in no row and not in the objective) sit at their lower bound.
-        if (idx < 0).any():
-            lbs = np.array([v.lb or 0.0 for v in flat[idx < 0]])
-            arr[idx < 0] = lbs
+        arr = values[name]
+        dropped = np.isnan(arr)
+        if dropped.any():  # dropped by the compiler (in no row and not in the objective): at the lower bound
+            arr[dropped] = [v.lb or 0.0 for v in fam.items.ravel()[dropped]]
         values[name] = arr.reshape(fam.shape)
-    row_pos: dict[int, list[int]] = {}
-    for i, (con, _) in enumerate(info.rows):
-        row_pos.setdefault(id(con), []).append(i)
-    duals = {}
-    for name, fam in built.lm.constraints.items():
-        flat = fam.items.ravel()
-        out = np.full(flat.size, np.nan)
-        for k, con in enumerate(flat):
-            if con is None:
-                continue
-            pos = row_pos.get(id(con))
-            if pos:
-                out[k] = duals_flat[pos].sum()
-        duals[name] = out.reshape(fam.shape)
+    duals = {name: np.full(fam.items.size, np.nan) for name, fam in built.lm.constraints.items()}
+    for i, lab in enumerate(row_labels):
+        if lab is not None:  # a ranged row compiles to two rows: their duals add up
+            d = duals[lab[0]]
+            d[lab[1]] = duals_flat[i] if np.isnan(d[lab[1]]) else d[lab[1]] + duals_flat[i]
+    duals = {name: d.reshape(built.lm.constraints[name].shape) for name, d in duals.items()}
     t_back = _time.perf_counter() - t2
 
     ranges = coefficient_ranges(A, c, rhs, col_lb, col_ub)
@@ -178,7 +171,7 @@ def solve(built, opts: SolverOptions | None = None) -> Solution:
     )
     result._highs = h  # kept for IIS and diagnostics
     # compiled row / column order (Pyomo ConstraintData / VarData) and bounds, LP units: see `lp_labels`
-    result._lp = {"rows": [con for con, _ in info.rows], "columns": list(columns), "row_lower": row_lb,
+    result._lp = {"row_labels": row_labels, "col_labels": col_labels, "row_lower": row_lb,
                   "row_upper": row_ub, "col_lower": col_lb, "col_upper": col_ub}
     return result
 
@@ -204,20 +197,20 @@ def run_interruptible(h) -> None:
         raise
 
 
+def _label_order(families, order) -> list:
+    """For each Pyomo object of the compiled LP (in HiGHS order): (family name, flat index in the family) or None."""
+    where = {}
+    for name, fam in families.items():
+        for k, item in enumerate(fam.items.ravel()):
+            if item is not None:
+                where[id(item)] = (name, k)
+    return [where.get(id(obj)) for obj in order]
+
+
 def lp_labels(built, sol) -> tuple[list, list]:
     """(rows, columns) of the compiled LP in HiGHS order, each entry (family name, flat index in the family) or
     None; families are `built.lm.constraints` / `built.lm.variables` (their `dims` and `coords` name the index)."""
     lp = getattr(sol, "_lp", None)
     if lp is None:
         raise SolveError("this solution keeps no compiled LP (solved before re300 kept the row order)")
-
-    def where(families):
-        pos = {}
-        for name, fam in families.items():
-            for k, item in enumerate(fam.items.ravel()):
-                if item is not None:
-                    pos[id(item)] = (name, k)
-        return pos
-
-    con_pos, var_pos = where(built.lm.constraints), where(built.lm.variables)
-    return [con_pos.get(id(c)) for c in lp["rows"]], [var_pos.get(id(v)) for v in lp["columns"]]
+    return lp["row_labels"], lp["col_labels"]
