@@ -18,7 +18,16 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from ..errors import SolveError
 
-METHODS = {"choose": "choose", "simplex": "simplex", "ipm": "ipm", "pdlp": "pdlp"}
+METHODS = {"choose": "choose", "simplex": "simplex", "ipm": "ipm", "ipx": "ipx", "hipo": "hipo", "pdlp": "pdlp"}
+INTERIOR_POINT = {"ipm", "ipx", "hipo"}
+
+
+def hipo_available() -> bool:
+    """HiPO (HiGHS's newer interior-point solver) needs the BLAS/METIS/AMD bundle of the `highspy-extras` wheel
+    (installed by `pip install 'highspy[extras]'`); without it HiGHS logs an error and silently uses another solver."""
+    import importlib.util
+
+    return importlib.util.find_spec("highspy_extras") is not None
 
 
 @dataclass
@@ -46,8 +55,11 @@ class Solution:
 def _highs_options(opts: SolverOptions) -> dict:
     if opts.method not in METHODS:
         raise SolveError(f"solver method {opts.method!r} unknown; expected one of {sorted(METHODS)}")
+    if opts.method == "hipo" and not hipo_available():
+        raise SolveError("solver method 'hipo' needs the highspy-extras package (pip install 'highspy[extras]'); "
+                         "expected it next to highspy, or use method 'ipm'")
     o = {"solver": METHODS[opts.method], "output_flag": True, "log_to_console": bool(opts.log_to_console)}
-    if opts.method == "ipm":
+    if opts.method in INTERIOR_POINT:
         o["run_crossover"] = "on" if opts.crossover else "off"
     if opts.time_limit_s:
         o["time_limit"] = float(opts.time_limit_s)
