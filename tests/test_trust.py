@@ -254,20 +254,21 @@ def test_infeasible_subset_of_a_tiny_case_names_the_potential_and_the_hours():
     built = build_model(data)
     sol = solve(built, SolverOptions(method="simplex"))
     assert sol.status == "Infeasible"
-    iis = infeasible_subset(built, sol, strategy=6)  # elasticity + deletion filter: irreducible
-    assert iis.status == "irreducible"
-    rows = {(g.family, g.label): sorted(g.snapshots) for g in iis.groups if g.kind == "row"}
-    cols = {(g.family, g.label, g.bound): g for g in iis.groups if g.kind == "column"}
-    # worked by hand: target >= 40 MWh; dispatch <= 0.5 (0 + new) in each of the 4 hours; new <= 10 MW. Nothing else.
-    assert rows == {("renewable_target", "renewable_target[renewable]"): [], ("availability", "availability[pv|a]"): [0, 1, 2, 3]}
-    assert {k for k in cols if k[2] != "free"} == {("capacity_new", "capacity_new[pv|a]", "upper")}
-    assert cols[("capacity_new", "capacity_new[pv|a]", "upper")].upper == pytest.approx(10.0)
-    # the 4 dispatch columns take part with their bounds dropped ("free")
-    assert sorted(cols[("dispatch", "dispatch[pv|a]", "free")].snapshots) == [0, 1, 2, 3]
-    assert iis.n_rows == 5 and iis.n_columns == 5
-    assert iis.text.startswith("renewable_target[renewable] (>= 40 MWh) cannot be met: capacity_new[pv|a] at its upper "
-                               "bound 10 MW; HiGHS irreducible infeasible subset of 5 rows")
-    assert "availability[pv|a] in 4 of 4 snapshots (0-3)" in iis.text
+    for strategy in (None, 6):  # re300's reduction; HiGHS's elasticity + deletion filter
+        iis = infeasible_subset(built, sol, strategy=strategy)
+        assert iis.status == "irreducible"
+        rows = {(g.family, g.label): sorted(g.snapshots) for g in iis.groups if g.kind == "row"}
+        cols = {(g.family, g.label, g.bound): g for g in iis.groups if g.kind == "column"}
+        # worked by hand: target >= 40 MWh; dispatch <= 0.5 (0 + new) in each of the 4 hours; new <= 10 MW. Nothing
+        # else (the 4 dispatch columns take part without their bounds).
+        assert rows == {("renewable_target", "renewable_target[renewable]"): [],
+                        ("availability", "availability[pv|a]"): [0, 1, 2, 3]}
+        assert set(cols) == {("capacity_new", "capacity_new[pv|a]", "upper")}
+        assert cols[("capacity_new", "capacity_new[pv|a]", "upper")].upper == pytest.approx(10.0)
+        assert iis.n_rows == 5 and iis.n_columns == 1
+        assert iis.text.startswith("renewable target (>= 40 MWh) cannot be met: A PV potential 10 MW is at its bound; "
+                                   "irreducible infeasible subset of 5 rows and 1 column bound (")
+        assert "availability (output <= capacity factor x capacity) of pv|a in all 4 snapshots" in iis.text
     # with 20 MW of potential the same target is feasible
     built = build_model(_pv_export_case(1.0, slack=None, max_new=20.0))
     assert solve(built, SolverOptions(method="simplex")).optimal
@@ -288,7 +289,7 @@ def test_quick_with_an_unreachable_target_and_no_slack_fails_with_the_subset(qui
     ds = xr.open_dataset(quick_runs[0] / "results.nc", engine="h5netcdf")
     week28 = ds["demand_mw"].where(ds.region_kind == "honam").isel(time=slice(168, 336))  # quick = weeks 2 and 28
     consumption_twh = float(week28.sum()) * (8760 / 168) / 1e6
-    assert msg.startswith(f"scenario quick_re1000 is infeasible: renewable_target[renewable] (>= {10 * consumption_twh:,.2f} TWh)"
+    assert msg.startswith(f"scenario quick_re1000 is infeasible: renewable target (>= {10 * consumption_twh:,.2f} TWh)"
                           " cannot be met: ")
     # the potentials in inputs/capacities.csv that bind (total minus existing), e.g. Jeonnam offshore wind 29,900 MW
     caps = pd.read_csv(quick_runs[0] / "capacity.csv")
@@ -296,8 +297,10 @@ def test_quick_with_an_unreachable_target_and_no_slack_fails_with_the_subset(qui
     max_new = ds["input_generator_max_new_mw"].sel(
         technology="offshore_wind", region="jeonnam").item()
     assert off["new"] == pytest.approx(max_new)  # in the optimal run too
-    assert f"capacity_new[offshore_wind|jeonnam] at its upper bound {max_new:,.0f} MW" in msg
-    assert "availability[offshore_wind|jeonnam] in 168 of 168 snapshots (0-167)" in msg
+    assert f"Jeonnam offshore wind potential {max_new:,.0f} MW" in msg
+    assert "are all at their bounds; irreducible infeasible subset of " in msg
+    hourly = msg.split("availability (output <= capacity factor x capacity) of ")[1].split(";")[0]
+    assert "offshore_wind|jeonnam" in hourly.split(" in all ")[0] and hourly.endswith(" in all 168 snapshots")
     assert msg.endswith("Nothing was written; earlier outputs of this scenario are untouched.")
     assert sorted(p.name for p in out_root.iterdir()) == ["quick_re1000"]
     assert {p.name: p.read_bytes() for p in earlier.iterdir()} == before
