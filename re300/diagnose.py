@@ -794,11 +794,17 @@ def _subset_text(groups: list[SubsetGroup], status: str, n_rows: int, n_cols: in
             + (f" ({method})" if method else "") + (": " + "; ".join(detail) if detail else ""))
 
 
-def explain_infeasibility(built, sol, options: dict | None = None) -> str:
+def explain_infeasibility(built, sol, options: dict | None = None, year: int | None = None) -> str:
     """The readable infeasible-subset text for an infeasible solve: re300's irreducible subset, or HiGHS's getIis
-    when the scenario's solver.options set `iis_strategy`; `iis_time_limit` there sets the time budget."""
+    when the scenario's solver.options set `iis_strategy`; `iis_time_limit` there sets the time budget. `year`: the
+    planning year of a single-year run, named with its targets ("renewable target 2050 (>= ...)"); pathway targets
+    carry their period already."""
     options = options or {}
     strategy = options.get("iis_strategy")
     budget = options.get("iis_time_limit")
-    return infeasible_subset(built, sol, strategy=None if strategy is None else int(strategy),
+    text = infeasible_subset(built, sol, strategy=None if strategy is None else int(strategy),
                              time_limit_s=None if budget is None else float(budget)).text
+    if year is not None:
+        for name in TARGET_TEXT.values():
+            text = text.replace(f"{name} (>=", f"{name} {year} (>=")
+    return text

@@ -556,7 +556,7 @@ def _check_solution(sc, built, sol, opts, echo) -> None:
     if sol.status in INFEASIBLE_STATUSES:
         if echo:
             print(f"[re300] HiGHS: {sol.status}; computing an infeasible subset ...", flush=True)
-        raise SolveError(f"scenario {sc.name} is infeasible: {explain_infeasibility(built, sol, opts.options)}. "
+        raise SolveError(f"scenario {sc.name} is infeasible: {explain_infeasibility(built, sol, opts.options, None if sc.pathway else sc.year)}. "
                          "Nothing was written; earlier outputs of this scenario are untouched.")
     if not sol.optimal:
         raise SolveError(f"HiGHS finished with status '{sol.status}' for scenario {sc.name}; see the HiGHS log. "

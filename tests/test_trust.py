@@ -289,7 +289,7 @@ def test_quick_with_an_unreachable_target_and_no_slack_fails_with_the_subset(qui
     ds = xr.open_dataset(quick_runs[0] / "results.nc", engine="h5netcdf")
     week28 = ds["demand_mw"].where(ds.region_kind == "honam").isel(time=slice(168, 336))  # quick = weeks 2 and 28
     consumption_twh = float(week28.sum()) * (8760 / 168) / 1e6
-    assert msg.startswith(f"scenario quick_re1000 is infeasible: renewable target (>= {10 * consumption_twh:,.2f} TWh)"
+    assert msg.startswith(f"scenario quick_re1000 is infeasible: renewable target 2050 (>= {10 * consumption_twh:,.2f} TWh)"
                           " cannot be met: ")
     # the potentials in inputs/capacities.csv that bind (total minus existing), e.g. Jeonnam offshore wind 29,900 MW
     caps = pd.read_csv(quick_runs[0] / "capacity.csv")
