@@ -43,7 +43,7 @@ def test_flagship_settings(models_dir):
     assert sc.year == 2050
     assert sc.demand.growth_factor == 1.0
     assert (sc.targets.renewable_share, sc.targets.export_share) == (3.0, 2.0)
-    assert sc.time.mode == "representative" and sc.time.periods == 16 and sc.time.extremes
+    assert sc.time.mode == "representative" and sc.time.periods == 24 and sc.time.segments == 12 and sc.time.extremes
     assert sc.solver.method == "ipm" and sc.solver.crossover is True
     assert sc.source_files == [models_dir / "re300_2050.yaml", models_dir / "base.yaml"]
 

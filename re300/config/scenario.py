@@ -118,10 +118,11 @@ class Time(_Section):
     168k .. 168k+167 from 1 Jan 00:00 KST), each hour standing for `weights[i]` hours of the year
     (default: equal weights 8760 / (168 x n)). Storage is cyclic within each block.
     mode 'representative': `periods` typical days chosen by tsam from the full year (plus, with `extremes`, the
-    day of peak Honam demand and the day of least wind as periods of their own), optionally with the hours of a
-    day merged into `segments`; each snapshot weighs the days its typical day stands for. Storage state of charge
-    is linked across the chronological sequence of days (Kotzur et al. 2018), except for the technologies in
-    `intra_period_storage`, which cycle within each typical day.
+    day of peak Honam demand and the day of least wind as periods of their own, each standing for that one day),
+    optionally with the hours of a day merged into `segments` (each the mean of its hours); each snapshot weighs
+    the days its typical day stands for. Storage state of charge is linked across the chronological sequence of
+    days (Kotzur et al. 2018), except for the technologies in `intra_period_storage`, which cycle within each
+    typical day.
     """
 
     mode: Literal["full", "weeks", "representative"] = "weeks"

@@ -76,8 +76,11 @@ def representative_days(cf_full: pd.DataFrame, demand_full: pd.DataFrame, period
     """Typical days by tsam (hierarchical clustering, medoid days, column means preserved).
 
     With `extremes`, the day holding the hour of peak Honam demand and the day of least mean wind output become
-    periods of their own (tsam `new_cluster`), so capacity adequacy is not averaged away. With `segments`, the
-    hours of each typical day are merged into that many segments of varying length.
+    periods of their own, each standing for that one day only, with its profile as it was (tsam `append`; one
+    period if the same day holds both), so capacity adequacy is not averaged away. (tsam's `new_cluster` would also
+    move every day nearer to the extreme profile than to its cluster's medoid into the extreme period, and those
+    days would take its profile unrescaled.) With `segments`, the hours of each typical day are merged into that
+    many segments of varying length, each the mean of its hours.
     """
     import tsam
 
@@ -92,7 +95,7 @@ def representative_days(cf_full: pd.DataFrame, demand_full: pd.DataFrame, period
     kwargs = {}
     if extremes:
         kwargs["extremes"] = tsam.ExtremeConfig(
-            method="new_cluster", max_value=["_demand_total"], min_period=["_wind_total"] if wind else [],
+            method="append", max_value=["_demand_total"], min_period=["_wind_total"] if wind else [],
         )
     if segments:
         kwargs["segments"] = tsam.SegmentConfig(n_segments=int(segments))
