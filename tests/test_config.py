@@ -283,3 +283,15 @@ def test_validate_names(write_yaml):
     p = write_yaml("names3.yaml", "demand: {region_factors: {seoul: 1.1}}\n")
     with pytest.raises(ConfigError, match=r"demand\.region_factors\.seoul: unknown region 'seoul'"):
         validate_names(load_scenario(p), regions, techs, links)
+
+
+def test_hourly_re100_matching_refuses_merged_hours(write_yaml, models_dir):
+    # typical days with segments merge hours, so "matched every hour" would silently become "matched per segment"
+    err = _error(write_yaml("h.yaml", f"extends: {models_dir / 'hourly_re100.yaml'}\nname: h\ntime: {{segments: 12}}\n"))
+    assert "h.yaml" in str(err) and "segments = 12" in str(err) and "segments: null" in str(err)
+    assert "saemangeum_re100_complex" in str(err)
+    # the shipped hourly scenario keeps hourly snapshots; annual matching may use segments
+    assert load_scenario(models_dir / "hourly_re100.yaml").time.segments is None
+    annual = write_yaml("a.yaml", f"extends: {models_dir / 're300_2050.yaml'}\nname: a\n"
+                                  "re100_loads: [{name: x, region: jeonnam, mw: 10, matching: annual, source: test}]\n")
+    assert load_scenario(annual).time.segments == 12

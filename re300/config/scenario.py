@@ -421,6 +421,14 @@ class Scenario(_Section):
             raise ValueError(f"RE100 load names repeated: {dup}; expected each name once")
         return loads
 
+    @model_validator(mode="after")
+    def _hourly_matching_needs_hours(self):
+        hourly = [l.name for l in self.re100_loads if l.matching == "hourly"]
+        if hourly and self.time.mode == "representative" and self.time.segments is not None:
+            raise ValueError(f"RE100 loads {hourly} are matched hourly, but time.segments = {self.time.segments} merges "
+                             "the hours of each typical day; expected time: {segments: null} (or matching: annual)")
+        return self
+
     _source_files: tuple[Path, ...] = PrivateAttr(default=())
     _origin: dict = PrivateAttr(default_factory=dict)
 
