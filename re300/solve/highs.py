@@ -18,7 +18,9 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from ..errors import SolveError
 
-METHODS = {"choose": "choose", "simplex": "simplex", "ipm": "ipm", "ipx": "ipx", "hipo": "hipo", "pdlp": "pdlp"}
+# "ipm" is pinned to IPX: with highspy-extras installed HiGHS's own "ipm" picks IPX or HiPO by itself, and re300 keeps the
+# choice explicit (solver.method: hipo) so a run does not change solver when a package is added.
+METHODS = {"choose": "choose", "simplex": "simplex", "ipm": "ipx", "ipx": "ipx", "hipo": "hipo", "pdlp": "pdlp"}
 INTERIOR_POINT = {"ipm", "ipx", "hipo"}
 
 
