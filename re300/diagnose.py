@@ -271,6 +271,8 @@ def _out_unit(lp_unit: str) -> tuple[float, str]:
         return 1.0 / U.POWER, "MW"
     if lp_unit == "GWh":
         return 1.0 / U.ENERGY, "MWh"
+    if lp_unit == U.TARGET_ROW_UNIT:  # the annual target rows
+        return 1.0 / (U.TARGET_ROW * U.ENERGY), "MWh"
     return 1.0, lp_unit
 
 

@@ -67,12 +67,15 @@ def _partial_sums(ctx, name, terms):
 
 
 def _target_rows(ctx, kind, name, rhs_gwh, terms, penalty_krw_per_mwh):
-    """One row per period with a target: Σ (terms of the period's snapshots) + shortfall ≥ rhs [GWh]."""
+    """One row per period with a target: Σ (terms of the period's snapshots) + shortfall ≥ rhs, written in TWh
+    (every coefficient and the rhs × U.TARGET_ROW; the variables stay in GW / GWh), so the row's coefficients — the
+    hours each snapshot stands for — stay near the hourly rows'. Its dual is in bn KRW per TWh."""
+    S = U.TARGET_ROW
     has = np.flatnonzero(np.isfinite(rhs_gwh))
     if ctx.pathway is None:
-        block = RowBlock(ctx.lm, name, ("target",), ([kind],), ">=", unit="GWh")
+        block = RowBlock(ctx.lm, name, ("target",), ([kind],), ">=", unit=U.TARGET_ROW_UNIT)
     else:
-        block = RowBlock(ctx.lm, name, ("period",), ([ctx.years[p] for p in has],), ">=", unit="GWh")
+        block = RowBlock(ctx.lm, name, ("period",), ([ctx.years[p] for p in has],), ">=", unit=U.TARGET_ROW_UNIT)
     row_of_period = np.full(ctx.P, -1)
     row_of_period[has] = np.arange(len(has))
     for term in _partial_sums(ctx, name, terms):
@@ -81,15 +84,15 @@ def _target_rows(ctx, kind, name, rhs_gwh, terms, penalty_krw_per_mwh):
         coefs = np.broadcast_to(np.asarray(coefs, float), var.shape)
         rows = np.broadcast_to(row_of_period[ctx.period[t_idx]], var.shape)
         on = rows >= 0
-        block.add(rows[on], coefs[on], var[on])
+        block.add(rows[on], S * coefs[on], var[on])
     slack_name = {"renewable": "renewable_shortfall", "export": "export_shortfall"}[kind]
     if penalty_krw_per_mwh is not None:
         coords = [slack_name] if ctx.pathway is None else [ctx.years[p] for p in has]
         dim = "target" if ctx.pathway is None else "period"
         slack = ctx.lm.add_variables(slack_name, (dim,), (coords,), unit="GWh")
         ctx.add_cost(penalty_krw_per_mwh * U.COST_PER_ENERGY * ctx.W[has], slack)
-        block.add(np.arange(len(has)), 1.0, slack)
-    block.add_rhs(np.arange(len(has)), rhs_gwh[has])
+        block.add(np.arange(len(has)), S, slack)
+    block.add_rhs(np.arange(len(has)), S * rhs_gwh[has])
     block.build()
 
 

@@ -210,7 +210,7 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
 
     for kind, label in (("renewable", "renewable target"), ("export", "export commitment")):
         ds[f"{kind}_target_shadow_price_krw_per_mwh"] = _per_target(
-            sol.duals.get(f"{kind}_target"), data, kind, U.PRICE_TO_KRW_PER_MWH / W, np.nan, coords,
+            sol.duals.get(f"{kind}_target"), data, kind, U.TARGET_ROW * U.PRICE_TO_KRW_PER_MWH / W, np.nan, coords,
             "KRW/MWh", f"cost of one more MWh of {label} (dual of its row)")
         ds[f"{kind}_shortfall_mwh"] = _per_target(v.get(f"{kind}_shortfall"), data, kind, np.full(P, 1.0 / U.ENERGY), 0.0,
                                                   coords, "MWh", f"{kind} shortfall (priced slack)")
