@@ -6,7 +6,8 @@ HiPO (`re300_2050-hipo`; `<case>-<method>` runs any case with another HiGHS meth
 (`re300_2050_week28`), the five-period `pathway` on representative days, and on the full year (`re300_2050_full`,
 HiGHS time limit `--full-time-limit`, with IPX and with HiPO), and the same LP through PyPSA (`pypsa:<case>`, built
 from that run's results.nc inputs).
-`--error-table` runs the full year and 8/16/32/64 representative days and tabulates their error against the full year.
+`--error-table` runs the full year, the default (24 typical days in 12 segments), 16 and 32 segmented days, 8/16/24/32
+hourly typical days (`re300_2050_rep<N>h`) and the 3-hourly year, and tabulates their error against the full year.
 `--reuse` takes a case's finished outputs from an earlier bench instead of solving again.
 
     python -m re300.bench [--cases quick,re300_2050,...] [--full-time-limit 1800] [--error-table] [--reuse]
@@ -115,11 +116,16 @@ def _case_file(name: str, tmpdir: Path, full_time_limit: float) -> Path:
             "time": {"mode": "weeks", "weeks": [int(name.removeprefix("re300_2050_week"))], "weights": None},
         }))
         return path
-    if name.startswith("re300_2050_rep"):  # e.g. re300_2050_rep16: 16 typical days (+ extreme days)
+    if name.startswith("re300_2050_rep"):  # re300_2050_rep16: 16 typical days (+ extreme day) in the default's
+        # segments; re300_2050_rep16h: the same with hourly days
+        n = name.removeprefix("re300_2050_rep")
+        time_cfg = {"mode": "representative", "periods": int(n.removesuffix("h")), "weights": None}
+        if n.endswith("h"):
+            time_cfg["segments"] = None
         path = tmpdir / f"{name}.yaml"
         path.write_text(yaml.safe_dump({
             "extends": str(REPO / "models" / "re300_2050.yaml"), "name": name, "inputs_dir": str(REPO / "inputs"),
-            "time": {"mode": "representative", "periods": int(name.removeprefix("re300_2050_rep")), "weights": None},
+            "time": time_cfg,
         }))
         return path
     if name == "re300_2050_full":
@@ -203,11 +209,11 @@ def main(argv=None) -> int:
     ap.add_argument("--full-time-limit", type=float, default=1800.0, help="HiGHS time limit for the full-year cases [s]")
     ap.add_argument("--reuse", action="store_true", help="reuse finished case outputs in outputs/bench/runs/")
     ap.add_argument("--error-table", action="store_true",
-                    help="compare representative-day runs (re300_2050_rep8/16/32/64) with the full-year run")
+                    help="compare representative-day runs (segmented and hourly, re300_2050_rep<N>[h]) with the full-year run")
     args = ap.parse_args(argv)
     if args.error_table:
-        args.cases = ("re300_2050_full,re300_2050,re300_2050_rep8,re300_2050_rep16,re300_2050_rep32,re300_2050_rep64,"
-                      "re300_2050_full3h")
+        args.cases = ("re300_2050_full,re300_2050,re300_2050_rep16,re300_2050_rep32,re300_2050_rep8h,re300_2050_rep16h,"
+                      "re300_2050_rep24h,re300_2050_rep32h,re300_2050_full3h")
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
     with tempfile.TemporaryDirectory() as td:
