@@ -25,7 +25,7 @@ import pytest
 from factories import gen, link, model_data
 from re300.errors import Re300Error
 from re300.model.data import TargetSettings
-from re300.sweep.mga import default_quantities, near_optimal_ranges, plot_ranges, sentences
+from re300.sweep.mga import NearOptimalLP, default_quantities, near_optimal_ranges, plot_ranges, sentences
 
 SIMPLEX = {"method": "simplex"}
 
@@ -127,3 +127,93 @@ def test_alternatives_table_lists_every_solve(client):
     assert isinstance(alt, pd.DataFrame) and len(alt) == 1 + 2 * len(qs)
     assert alt["status"].eq("Optimal").all()
     assert alt.loc[0, "objective_krw_per_yr"] == pytest.approx(9.5e9, rel=1e-9)
+
+
+# -- the warm-started path (one compiled LP per chain, re-solved in place) against rebuilding the LP per solve --------
+
+
+def _capped_case(kind):
+    """One region, one snapshot standing for 8,760 h, demand 100 MW, PV (capacity factor 1) new at 100e6 KRW/MW/yr;
+    the renewable target (share 0.5 = 438 GWh) may be missed at 1,000 KRW/MWh. The least-cost plan builds all the
+    PV it may, so each alternative can lower PV only by raising what the caps hold at their least-cost values:
+
+    'shortfall': PV <= 20 MW, grid 1,000 MW at 50,000 KRW/MWh. Least cost: PV 20 MW, shortfall 438 - 175.2 GWh;
+      cost 20 x 100e6 + 80 x 8,760 x 50,000 + 262,800 x 1,000 = 37.3028 bn KRW. One MW less PV costs
+      8,760 x 50,000 - 100e6 + 8,760 x 1,000 = 346.76e6 KRW, so without the shortfall cap 5 % would allow
+      PV = 20 - 1.86514e9 / 346.76e6 = 14.6 MW; with it PV stays at 20 MW.
+    'unserved': PV <= 5 MW, grid only 90 MW existing: 5 MW unserved (43.8 GWh at 10e6 KRW/MWh, 438 bn KRW), which
+      one MW less PV would raise by 8.76 GWh (87.6 bn KRW); 5 % of ~478 bn would allow 0.27 MW less PV without the
+      unserved cap; with it PV stays at 5 MW.
+    """
+    pv_max, grid_mw = (20.0, 1000.0) if kind == "shortfall" else (5.0, 90.0)
+    return model_data(
+        ["a"], {"a": [100.0]},
+        [gen("utility_pv", "a", max_new_mw=pv_max, capex=100e6),
+         gen("nonrenewable_supply", "a", renewable=False, existing_mw=grid_mw, vom=50_000.0)],
+        [[1.0], [1.0]], weights=[8760.0],
+        targets=TargetSettings(renewable_share=0.5, renewable_slack_krw_per_mwh=1_000.0),
+    )
+
+
+@pytest.mark.parametrize("kind, pinned_mw, shortfall_gwh", [("shortfall", 20.0, 438.0 - 175.2), ("unserved", 5.0, 438.0 - 43.8)])
+def test_slack_caps_hold_on_the_warm_path(client, kind, pinned_mw, shortfall_gwh):
+    data = _capped_case(kind)
+    qs = default_quantities(data, ("pv",))
+    r = near_optimal_ranges(data, 0.05, qs, client, SIMPLEX)
+    assert r.optimum["slacks"]["renewable_shortfall"] == pytest.approx(shortfall_gwh, rel=1e-9)
+    if kind == "shortfall":
+        assert r.optimum["objective_bn_krw"] == pytest.approx(37.3028, rel=1e-9)
+    np.testing.assert_allclose(r.table()[["min", "optimum", "max"]].to_numpy(), [[pinned_mw] * 3], atol=1e-3)
+    for a in r.alternatives:
+        assert a["ok"], a
+        assert a["slacks"]["renewable_shortfall"] <= shortfall_gwh + 1e-6
+        assert a["slacks"]["unserved_gwh"] <= r.optimum["slacks"]["unserved_gwh"] + 1e-6
+
+
+@pytest.mark.parametrize("case", [pv_case, corridor_case, lambda: _capped_case("shortfall")])
+@pytest.mark.parametrize("chains, resolve", [(1, "primal"), (2, "primal"), (2, "dual")])
+def test_warm_started_ranges_equal_the_rebuilt_ones(client, case, chains, resolve):
+    data = case()
+    qs = default_quantities(data, ("pv", "hvdc_corridor"))
+    rebuilt = near_optimal_ranges(data, 0.05, qs, client, SIMPLEX, warm_start=False)
+    warm = near_optimal_ranges(data, 0.05, qs, client, SIMPLEX, chains=chains, resolve=resolve)
+    assert warm.optimum["objective_bn_krw"] == pytest.approx(rebuilt.optimum["objective_bn_krw"], rel=1e-12)
+    pd.testing.assert_frame_equal(warm.table(), rebuilt.table(), atol=1e-6, rtol=0)
+    assert [(a["quantity"], a["sense"]) for a in warm.alternatives] == [(a["quantity"], a["sense"]) for a in rebuilt.alternatives]
+    least = rebuilt.optimum["objective_bn_krw"]
+    for w, b in zip(warm.alternatives, rebuilt.alternatives):
+        assert w["ok"] and b["ok"] and w["status"] == b["status"] == "Optimal"
+        assert w["values_mw"][w["quantity"]] == pytest.approx(b["values_mw"][b["quantity"]], abs=1e-6)
+        # the optimised quantity is unique, the rest of the plan need not be: its cost is anywhere under the cap
+        assert least * (1 - 1e-9) <= w["objective_bn_krw"] <= least * 1.05 * (1 + 1e-6)
+
+
+def test_interior_point_least_cost_then_simplex_re_solves(client):
+    # the scenario's default method (interior point) for the least-cost plan; its crossover vertex starts the chain
+    data = pv_case()
+    qs = default_quantities(data, ("pv",))
+    r = near_optimal_ranges(data, 0.05, qs, client, {"method": "ipm", "crossover": False})
+    expected = {("pv", "all"): (100.0, 100.0, 103.0 + 1 / 6), ("pv", "north"): (70.5, 80.0, 80.0),
+                ("pv", "south"): (20.0, 20.0, 29.5)}
+    for key, values in expected.items():
+        np.testing.assert_allclose(_ranges(r.table())[key], values, atol=1e-3, err_msg=str(key))
+
+
+def test_a_stalled_warm_re_solve_is_redone_from_scratch():
+    # a zero time budget stops every warm-started re-solve at once; each is redone with interior point from scratch
+    # and still gives the hand-worked bounds of case 1
+    data = pv_case()
+    qs = default_quantities(data, ("pv",))
+    lp = NearOptimalLP(data, SIMPLEX, qs)
+    optimum = lp.least_cost()
+    assert optimum["ok"] and optimum["objective_bn_krw"] == pytest.approx(9.5, rel=1e-9)
+    assert lp.restrict(1.05 * 9.5, optimum["slacks"]) == ""
+    lp.budget_s = 0.0
+    got = {(q.region, s): lp.extreme(q, s) for q in qs for s in ("min", "max")}
+    assert len(lp.fallback_jobs()) == 6
+    expected = {("all", "min"): 100.0, ("all", "max"): 103.0 + 1 / 6, ("north", "min"): 70.5, ("north", "max"): 80.0,
+                ("south", "min"): 20.0, ("south", "max"): 29.5}
+    for (region, s), mw in expected.items():
+        res = got[(region, s)]
+        assert res["ok"] and res["status"] == "Optimal", res
+        assert res["values_mw"][f"pv:{region}"] == pytest.approx(mw, abs=1e-3), (region, s)

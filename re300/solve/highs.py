@@ -91,7 +91,51 @@ def coefficient_ranges(A, c, rhs, col_lb, col_ub) -> dict:
     return {"matrix": rng(A.data), "cost": rng(c), "rhs": rng(rhs), "bounds": rng(np.r_[col_lb, col_ub])}
 
 
-def solve(built, opts: SolverOptions | None = None) -> Solution:
+@dataclass
+class PassedLP:
+    """The compiled LP as handed to HiGHS (LP units) and what reading its solution back needs.
+
+    highs: the `highspy.Highs` holding the model; A: the constraint matrix (scipy CSC, compiled rows x columns);
+    cost, offset: objective coefficients and constant; row_lower/row_upper, col_lower/col_upper: bounds as passed;
+    rhs: the compiled right-hand sides; rows, columns: the Pyomo ConstraintData / VarData in HiGHS order;
+    compile_s, pass_s: seconds of the standard-form compilation and of the hand-over.
+    """
+
+    highs: object
+    A: object
+    cost: np.ndarray
+    offset: float
+    rhs: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    rows: list
+    columns: list
+    compile_s: float
+    pass_s: float
+    row_labels: list | None = None  # filled by `lp_order`
+    col_labels: list | None = None
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.A.shape[0])
+
+    @property
+    def n_cols(self) -> int:
+        return int(self.A.shape[1])
+
+
+def set_options(h, highs_options: dict) -> None:
+    """Set HiGHS options on `h`; an option HiGHS rejects is a SolveError naming it."""
+    for k, v in highs_options.items():
+        status = h.setOptionValue(k, v)
+        if status == highspy.HighsStatus.kError:
+            raise SolveError(f"HiGHS rejected option {k}={v!r}")
+
+
+def pass_model(built, opts: SolverOptions | None = None) -> PassedLP:
+    """Compile the Pyomo model and pass it to a new `highspy.Highs` with the options of `opts` (not solved yet)."""
     opts = opts or SolverOptions()
     info, t_compile = compile_lp(built)
     t0 = _time.perf_counter()
@@ -106,6 +150,7 @@ def solve(built, opts: SolverOptions | None = None) -> Solution:
     # sense 1 means body <= rhs; sense -1 means body >= rhs; 0 means equality.
     row_lb = np.where(senses == 1, -np.inf, rhs)
     row_ub = np.where(senses == -1, np.inf, rhs)
+    offset = float(info.c_offset[0]) if len(info.c_offset) else 0.0
 
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = n_cols, n_rows
@@ -116,32 +161,43 @@ def solve(built, opts: SolverOptions | None = None) -> Solution:
     lp.a_matrix_.start_ = A.indptr.astype(np.int32)
     lp.a_matrix_.index_ = A.indices.astype(np.int32)
     lp.a_matrix_.value_ = A.data.astype(float)
-    lp.offset_ = float(info.c_offset[0]) if len(info.c_offset) else 0.0
+    lp.offset_ = offset
 
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    for k, v in _highs_options(opts).items():
-        status = h.setOptionValue(k, v)
-        if status == highspy.HighsStatus.kError:
-            raise SolveError(f"HiGHS rejected option {k}={v!r}")
+    set_options(h, _highs_options(opts))
     h.passModel(lp)
-    t_pass = _time.perf_counter() - t0
+    return PassedLP(h, A, c, offset, rhs, row_lb, row_ub, col_lb, col_ub, [con for con, _ in info.rows], columns,
+                    t_compile, _time.perf_counter() - t0)
 
-    t1 = _time.perf_counter()
-    run_interruptible(h)
-    t_run = _time.perf_counter() - t1
 
+def lp_order(built, lp: PassedLP) -> tuple[list, list]:
+    """(row labels, column labels) of `lp`: per compiled row / column, (family name, flat index) or None; computed
+    once and kept on `lp`."""
+    if lp.col_labels is None:
+        lp.row_labels = _label_order(built.lm.constraints, lp.rows)
+        lp.col_labels = _label_order(built.lm.variables, lp.columns)
+    return lp.row_labels, lp.col_labels
+
+
+def read_solution(built, lp: PassedLP, highs_s: float, highs_options: dict, objective: float | None = None) -> Solution:
+    """The solution HiGHS holds for `lp`, scattered back to the families (values and duals in LP units).
+
+    Rows added to the Highs object after `pass_model` (beyond `lp.n_rows`) have no family: their duals are not read.
+    objective: overrides HiGHS's objective value (e.g. the cost of a plan solved for another objective).
+    """
+    h = lp.highs
     t2 = _time.perf_counter()
+    n_rows, n_cols = lp.n_rows, lp.n_cols
     model_status = h.getModelStatus()
     status_text = h.modelStatusToString(model_status)
     optimal = model_status == highspy.HighsModelStatus.kOptimal
     sol = h.getSolution()
     hinfo = h.getInfo()
     values_flat = np.asarray(sol.col_value, float) if sol.value_valid else np.full(n_cols, np.nan)
-    duals_flat = np.asarray(sol.row_dual, float) if sol.dual_valid else np.full(n_rows, np.nan)
+    duals_flat = np.asarray(sol.row_dual, float)[:n_rows] if sol.dual_valid else np.full(n_rows, np.nan)
 
-    row_labels = _label_order(built.lm.constraints, [con for con, _ in info.rows])
-    col_labels = _label_order(built.lm.variables, columns)
+    row_labels, col_labels = lp_order(built, lp)
     values = {name: np.full(fam.items.size, np.nan) for name, fam in built.lm.variables.items()}
     for j, lab in enumerate(col_labels):
         if lab is not None:
@@ -160,18 +216,18 @@ def solve(built, opts: SolverOptions | None = None) -> Solution:
     duals = {name: d.reshape(built.lm.constraints[name].shape) for name, d in duals.items()}
     t_back = _time.perf_counter() - t2
 
-    ranges = coefficient_ranges(A, c, rhs, col_lb, col_ub)
+    ranges = coefficient_ranges(lp.A, lp.cost, lp.rhs, lp.col_lower, lp.col_upper)
     result = Solution(
         status=status_text,
         optimal=bool(optimal),
-        objective=float(hinfo.objective_function_value),
+        objective=float(hinfo.objective_function_value) if objective is None else float(objective),
         values=values,
         duals=duals,
-        timings={"compile_s": t_compile, "pass_s": t_pass, "highs_s": t_run, "extract_s": t_back},
+        timings={"compile_s": lp.compile_s, "pass_s": lp.pass_s, "highs_s": highs_s, "extract_s": t_back},
         info={
             "rows": int(n_rows),
             "columns": int(n_cols),
-            "nonzeros": int(A.nnz),
+            "nonzeros": int(lp.A.nnz),
             "simplex_iterations": int(hinfo.simplex_iteration_count),
             "ipm_iterations": int(hinfo.ipm_iteration_count),
             "pdlp_iterations": int(getattr(hinfo, "pdlp_iteration_count", 0)),
@@ -180,14 +236,23 @@ def solve(built, opts: SolverOptions | None = None) -> Solution:
             "dual_infeasibility": float(hinfo.max_dual_infeasibility),
             "coefficient_ranges": ranges,
             "highs_version": h.version() if hasattr(h, "version") else None,
-            "options": _highs_options(opts),
+            "options": dict(highs_options),
         },
     )
     result._highs = h  # kept for IIS and diagnostics
     # compiled row / column order (Pyomo ConstraintData / VarData) and bounds, LP units: see `lp_labels`
-    result._lp = {"row_labels": row_labels, "col_labels": col_labels, "row_lower": row_lb,
-                  "row_upper": row_ub, "col_lower": col_lb, "col_upper": col_ub}
+    result._lp = {"row_labels": row_labels, "col_labels": col_labels, "row_lower": lp.row_lower,
+                  "row_upper": lp.row_upper, "col_lower": lp.col_lower, "col_upper": lp.col_upper}
     return result
+
+
+def solve(built, opts: SolverOptions | None = None) -> Solution:
+    """Compile `built`, solve it with HiGHS (interruptible) and read the solution back."""
+    opts = opts or SolverOptions()
+    lp = pass_model(built, opts)
+    t1 = _time.perf_counter()
+    run_interruptible(lp.highs)
+    return read_solution(built, lp, _time.perf_counter() - t1, _highs_options(opts))
 
 
 def run_interruptible(h) -> None:
