@@ -93,51 +93,35 @@ def run_pypsa_case(case: str, time_limit: float) -> dict:
     }
 
 
+def _variant(tmpdir: Path, name: str, extends: Path, **sections) -> Path:
+    """A scenario file `name` in tmpdir that extends `extends` and overrides `sections`."""
+    path = tmpdir / f"{name}.yaml"
+    path.write_text(yaml.safe_dump({"extends": str(extends), "name": name, **sections}))
+    return path
+
+
 def _case_file(name: str, tmpdir: Path, full_time_limit: float) -> Path:
+    flagship = {"tmpdir": tmpdir, "name": name, "extends": REPO / "models" / "re300_2050.yaml",
+                "inputs_dir": str(REPO / "inputs")}
     if "-" in name:  # e.g. re300_2050_full-hipo: the same case with another HiGHS method
         base, method = name.rsplit("-", 1)
-        path = tmpdir / f"{name}.yaml"
-        path.write_text(yaml.safe_dump({
-            "extends": str(_case_file(base, tmpdir, full_time_limit)), "name": name, "solver": {"method": method},
-        }))
-        return path
-    if name.startswith("re300_2050_full") and name.endswith("h"):  # e.g. re300_2050_full3h: 3-hourly full year
-        path = tmpdir / f"{name}.yaml"
-        path.write_text(yaml.safe_dump({
-            "extends": str(REPO / "models" / "re300_2050.yaml"), "name": name, "inputs_dir": str(REPO / "inputs"),
-            "time": {"mode": "full", "weights": None, "resolution_hours": int(name.removeprefix("re300_2050_full")[:-1])},
-            "solver": {"time_limit_s": full_time_limit},
-        }))
-        return path
+        return _variant(tmpdir, name, _case_file(base, tmpdir, full_time_limit), solver={"method": method})
+    if name.startswith("re300_2050_full"):  # re300_2050_full: the hourly year; re300_2050_full3h: 3-hourly
+        hours = name.removeprefix("re300_2050_full").removesuffix("h")
+        time_cfg = {"mode": "full", "weights": None}
+        if hours:
+            time_cfg["resolution_hours"] = int(hours)
+        return _variant(**flagship, time=time_cfg, solver={"time_limit_s": full_time_limit})
     if name.startswith("re300_2050_week"):  # one week (one storage block), comparable with PyPSA
-        path = tmpdir / f"{name}.yaml"
-        path.write_text(yaml.safe_dump({
-            "extends": str(REPO / "models" / "re300_2050.yaml"), "name": name, "inputs_dir": str(REPO / "inputs"),
-            "time": {"mode": "weeks", "weeks": [int(name.removeprefix("re300_2050_week"))], "weights": None},
-        }))
-        return path
+        return _variant(**flagship, time={"mode": "weeks", "weeks": [int(name.removeprefix("re300_2050_week"))],
+                                          "weights": None})
     if name.startswith("re300_2050_rep"):  # re300_2050_rep16: 16 typical days (+ extreme day) in the default's
         # segments; re300_2050_rep16h: the same with hourly days
         n = name.removeprefix("re300_2050_rep")
         time_cfg = {"mode": "representative", "periods": int(n.removesuffix("h")), "weights": None}
         if n.endswith("h"):
             time_cfg["segments"] = None
-        path = tmpdir / f"{name}.yaml"
-        path.write_text(yaml.safe_dump({
-            "extends": str(REPO / "models" / "re300_2050.yaml"), "name": name, "inputs_dir": str(REPO / "inputs"),
-            "time": time_cfg,
-        }))
-        return path
-    if name == "re300_2050_full":
-        path = tmpdir / "re300_2050_full.yaml"
-        path.write_text(yaml.safe_dump({
-            "extends": str(REPO / "models" / "re300_2050.yaml"),
-            "name": "re300_2050_full",
-            "inputs_dir": str(REPO / "inputs"),
-            "time": {"mode": "full", "weights": None},
-            "solver": {"time_limit_s": full_time_limit},
-        }))
-        return path
+        return _variant(**flagship, time=time_cfg)
     return REPO / "models" / f"{name}.yaml"
 
 

@@ -264,6 +264,10 @@ class InfeasibleSubset:
     method: str = ""
     seconds: float = 0.0
 
+    def describe(self, year: int | None = None) -> str:
+        """`text`, with a single-year run's targets named by their planning year."""
+        return _subset_text(self.groups, self.status, self.n_rows, self.n_columns, self.method, year)
+
 
 def _out_unit(lp_unit: str) -> tuple[float, str]:
     """Factor and unit from LP units to output units: GW -> MW, GWh -> MWh."""
@@ -753,20 +757,23 @@ def _readable(coords: str) -> str:
     return text + (f" ({parts[2]})" if len(parts) > 2 else "")
 
 
-def _target_text(g: SubsetGroup) -> str:
+def _target_text(g: SubsetGroup, year: int | None = None) -> str:
+    """A pathway's target rows carry their period as coordinate; a single-year run's are named by `year`."""
     name = TARGET_TEXT.get(g.family, g.family)
-    year = "" if g.coords in ("renewable", "export", "") else f" {g.coords}"
-    return f"{name}{year} (>= {_amount(g.lower, g.unit)})"
+    single = g.coords in ("renewable", "export", "")
+    when = (f" {year}" if year is not None else "") if single else f" {g.coords}"
+    return f"{name}{when} (>= {_amount(g.lower, g.unit)})"
 
 
-def _subset_text(groups: list[SubsetGroup], status: str, n_rows: int, n_cols: int, method: str = "") -> str:
+def _subset_text(groups: list[SubsetGroup], status: str, n_rows: int, n_cols: int, method: str = "",
+                 year: int | None = None) -> str:
     """'renewable target (>= 681.14 TWh) cannot be met: Jeonnam offshore wind potential 29,900 MW, ... are all at
     their bounds; irreducible infeasible subset of ...: availability (...) of offshore_wind|jeonnam, ... in all 336
     snapshots; ...'. Members of one family, side and hours are listed together."""
     targets = [g for g in groups if g.kind == "row" and g.family in TARGET_FAMILIES]
     caps = [g for g in groups if g.kind == "column" and g.family in CAPACITY_FAMILIES and g.bound in ("upper", "both")]
     rest = [g for g in groups if g not in targets and g not in caps]
-    head = ", ".join(_target_text(g) for g in targets) or "the constraints below"
+    head = ", ".join(_target_text(g, year) for g in targets) or "the constraints below"
     text = f"{head} cannot be met"
     if caps:
         limits = [f"{_readable(g.coords)} {CAPACITY_TEXT.get(g.family, 'limit')} {_amount(g.upper, g.unit)}"
@@ -804,9 +811,6 @@ def explain_infeasibility(built, sol, options: dict | None = None, year: int | N
     options = options or {}
     strategy = options.get("iis_strategy")
     budget = options.get("iis_time_limit")
-    text = infeasible_subset(built, sol, strategy=None if strategy is None else int(strategy),
-                             time_limit_s=None if budget is None else float(budget)).text
-    if year is not None:
-        for name in TARGET_TEXT.values():
-            text = text.replace(f"{name} (>=", f"{name} {year} (>=")
-    return text
+    subset = infeasible_subset(built, sol, strategy=None if strategy is None else int(strategy),
+                               time_limit_s=None if budget is None else float(budget))
+    return subset.describe(year)
