@@ -15,7 +15,7 @@ BIN       = $(VENV)/bin
 STAMP     = $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install solve test bench clean sweep mga
+.PHONY: help install solve test bench clean sweep mga regress
 
 help:  ## list the targets
 	@echo "re300 make targets (SCENARIO=$(SCENARIO), PYTHON=$(PYTHON)):"
@@ -58,6 +58,9 @@ compare: $(STAMP)  ## comparison memo of SCENARIOS="$(SCENARIOS)" (solves missin
 
 bench: $(STAMP)  ## time each phase and peak memory (quick, flagship, full year): outputs/bench/
 	$(BIN)/python -m re300.bench
+
+regress: $(STAMP)  ## re-solve quick, the flagship and the pathway with a base revision and now; CSVs must be byte-identical
+	$(BIN)/python scripts/regress.py
 
 clean:  ## delete run outputs (keeps outputs/.gitkeep and outputs/.cache)
 	test ! -d outputs || find outputs -mindepth 1 -maxdepth 1 ! -name .gitkeep ! -name .cache -exec rm -rf {} +
