@@ -749,7 +749,7 @@ def _first_difference(name: str, expected: pd.DataFrame, written: pd.DataFrame) 
 
 def expected_tables(ds: xr.Dataset) -> dict[str, pd.DataFrame]:
     """Every CSV a run writes, rebuilt from results.nc the way re300.run writes them (per period for a pathway)."""
-    from .diagnose import output_tables
+    from .results.outputs import output_tables
 
     if is_pathway(ds):
         from .results.tables import by_period

@@ -15,7 +15,8 @@ from re300.errors import Re300Error
 from re300.model.builder import build_model
 from re300.results.dataset import model_data_from_dataset
 from re300.results.tables import energy_balance_residual
-from re300.run import capital_recovery_factor, run_scenario
+from re300.assemble import capital_recovery_factor
+from re300.run import run_scenario
 from re300.solve.highs import SolverOptions, solve
 
 REPO = Path(__file__).resolve().parent.parent

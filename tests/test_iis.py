@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from factories import gen, model_data, store
-from re300.diagnose import explain_infeasibility, infeasible_subset
+from re300.solve.infeasible import explain_infeasibility, infeasible_subset
 from re300.model.builder import build_model
 from re300.model.data import TargetSettings
 from re300.solve.highs import SolverOptions, lp_labels, solve
@@ -47,7 +47,7 @@ def _named(built, sol, members) -> set[tuple]:
 def _status_with(sol, keep=None, drop=None) -> str:
     """Re-solve the LP of `sol` with a zero objective, keeping only the bounds in `keep` (all when None) and without
     the one in `drop`; returns HiGHS's model status text."""
-    lp = sol._highs.getLp()
+    lp = sol.highs.getLp()
     bounds = [np.asarray(b, float).copy() for b in (lp.row_lower_, lp.row_upper_, lp.col_lower_, lp.col_upper_)]
     if keep is not None:
         kept = [np.full_like(b, -INF if k % 2 == 0 else INF) for k, b in enumerate(bounds)]

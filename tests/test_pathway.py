@@ -118,7 +118,7 @@ def test_myopic_foresight_builds_early_when_it_cannot_see_the_cost_decline():
     # Myopic 2030 sees only its own 10 years: 80,000 x 10 = 8e5 per MW < 1e6 of grid energy, so it builds 100 MW in
     # 2030, which then serves 2040 too (nothing more is built). Its discounted cost is 100 x 80,000 x 20 = 1.6e8,
     # above the perfect-foresight 1.3e8 of the previous test.
-    from re300.model.pathway import solve_myopic
+    from re300.workflows.myopic import solve_myopic
 
     data = cost_decline_case(80_000.0, 30_000.0)
     built, sol, steps = solve_myopic(data, lambda b: solve(b, SolverOptions(method="simplex")))

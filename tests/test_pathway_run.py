@@ -176,7 +176,8 @@ def test_vintages_must_add_up_to_existing_capacity(tmp_path):
 def test_pathway_data_takes_costs_demand_and_hydrogen_from_the_tables():
     # Assembly only (no solve): the reduced pathway scenario's ModelData against numbers worked from the inputs.
     from re300.inputs.tables import load_tables
-    from re300.run import Phases, capital_recovery_factor, prepare
+    from re300.assemble import capital_recovery_factor
+    from re300.run import Phases, prepare
 
     sc = load_scenario(REPO / "models" / "pathway.yaml")
     sc = sc.model_copy(update={"time": sc.time.model_copy(update=REDUCED["time"])})

@@ -99,7 +99,7 @@ def test_column_bound_change():
     sol = clp.solve()
     assert sol.values["capacity_new"][0] == pytest.approx(0.06, abs=1e-9)
     assert sol.objective == pytest.approx(0.037, rel=1e-9)
-    assert sol._lp["col_upper"][j] == 0.06
+    assert sol.lp["col_upper"][j] == 0.06
     _same(sol, _rebuilt(pv_ub_mw=60.0)[1])
     # and back: the least cost again
     clp.set_col_bounds([j], 0.0, np.inf)

@@ -19,13 +19,10 @@ import xarray as xr
 
 from factories import gen, link, model_data, store
 from re300 import cli
-from re300.diagnose import (
-    CAPACITY_FACTOR_FLOOR,
-    binding_limits,
-    floor_capacity_factors,
-    infeasible_subset,
-    numerical_warnings,
-)
+from re300.assemble import CAPACITY_FACTOR_FLOOR, floor_capacity_factors
+from re300.results.binding import binding_limits
+from re300.solve.health import numerical_warnings
+from re300.solve.infeasible import infeasible_subset
 from re300.errors import Re300Error, SolveError
 from re300.model.builder import build_model
 from re300.model.data import TargetSettings

@@ -21,7 +21,7 @@ import xarray as xr
 
 from factories import gen, model_data, periods, solve_data, store
 from re300 import cli
-from re300.diagnose import output_tables
+from re300.results.outputs import output_tables
 from re300.model.data import TargetSettings
 from re300.results.manifest import hash_files, write_manifest
 from re300.results.tables import by_period

@@ -13,7 +13,6 @@ gives "description [units]" from the variable's attrs for axis labels.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -22,15 +21,17 @@ import xarray as xr
 from re300.results import tables as T
 
 from . import series
-from .runcsv import REPO_ROOT, ResultsError
+from .runcsv import ResultsError
 
 WEIGHT_NOTE = ("energy = Σ MW × weight_h over the modelled snapshots (selected weeks, each hour standing for weight_h "
                "hours of the year)")
 
 
 def outputs_root() -> Path:
-    """`$RE300_OUTPUTS` if set, else the repository's `outputs/`."""
-    return Path(os.environ.get("RE300_OUTPUTS") or REPO_ROOT / "outputs")
+    """`$RE300_OUTPUTS` if set, else `outputs/` of the checkout (of the working folder for an installed wheel)."""
+    from re300 import paths
+
+    return paths.outputs_root()
 
 
 def open_results(scenario_or_path, root=None) -> xr.Dataset:

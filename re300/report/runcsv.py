@@ -17,9 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from re300 import paths
 from re300.errors import Re300Error
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 COLUMNS = {
     "summary.csv": ["metric", "value", "unit"],
@@ -126,10 +125,11 @@ class RunResults:
     @cached_property
     def inputs_dir(self) -> Path:
         d = self.resolved.get("inputs_dir")
-        cand = Path(d) if d else REPO_ROOT / "inputs"
-        if not cand.is_dir():
-            fallback = REPO_ROOT / "inputs"
-            if fallback.is_dir():
+        checkout = paths.source_checkout()
+        fallback = checkout / "inputs" if checkout is not None else None
+        cand = Path(d) if d else fallback
+        if cand is None or not cand.is_dir():
+            if fallback is not None and fallback.is_dir():
                 return fallback
             raise ResultsError(f"{self.run_dir / 'manifest.json'}: scenario.inputs_dir {str(cand)!r} not found "
                                "(expected the input folder the run read)")
@@ -146,7 +146,7 @@ class RunResults:
         """Input files whose sha256 differs from the manifest's (or that are gone) since the run."""
         changed = []
         for key, digest in sorted(self.manifest.get("input_hashes", {}).items()):
-            p = Path(key) if Path(key).is_absolute() else REPO_ROOT / key
+            p = Path(key) if Path(key).is_absolute() else paths.project_root(self.inputs_dir) / key
             if not p.is_file():
                 changed.append(key)
                 continue

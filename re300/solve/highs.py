@@ -11,6 +11,7 @@ from __future__ import annotations
 import time as _time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import highspy
 import numpy as np
@@ -52,9 +53,13 @@ class Solution:
     duals: dict[str, np.ndarray]  # family -> row duals shaped like the family (NaN for skipped rows)
     timings: dict[str, float]
     info: dict  # iterations, sizes, coefficient ranges, options
+    # the HiGHS instance (kept for infeasible subsets and diagnostics) and the compiled LP: row / column order
+    # (Pyomo ConstraintData / VarData) and bounds in LP units, see `lp_labels`; None when not kept
+    highs: Any = field(default=None, repr=False)
+    lp: dict | None = field(default=None, repr=False)
 
 
-def _highs_options(opts: SolverOptions) -> dict:
+def highs_options(opts: SolverOptions) -> dict:
     if opts.method not in METHODS:
         raise SolveError(f"solver method {opts.method!r} unknown; expected one of {sorted(METHODS)}")
     if opts.method == "hipo" and not hipo_available():
@@ -165,7 +170,7 @@ def pass_model(built, opts: SolverOptions | None = None) -> PassedLP:
 
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    set_options(h, _highs_options(opts))
+    set_options(h, highs_options(opts))
     h.passModel(lp)
     return PassedLP(h, A, c, offset, rhs, row_lb, row_ub, col_lb, col_ub, [con for con, _ in info.rows], columns,
                     t_compile, _time.perf_counter() - t0)
@@ -239,9 +244,8 @@ def read_solution(built, lp: PassedLP, highs_s: float, highs_options: dict, obje
             "options": dict(highs_options),
         },
     )
-    result._highs = h  # kept for IIS and diagnostics
-    # compiled row / column order (Pyomo ConstraintData / VarData) and bounds, LP units: see `lp_labels`
-    result._lp = {"row_labels": row_labels, "col_labels": col_labels, "row_lower": lp.row_lower,
+    result.highs = h
+    result.lp = {"row_labels": row_labels, "col_labels": col_labels, "row_lower": lp.row_lower,
                   "row_upper": lp.row_upper, "col_lower": lp.col_lower, "col_upper": lp.col_upper}
     return result
 
@@ -252,7 +256,7 @@ def solve(built, opts: SolverOptions | None = None) -> Solution:
     lp = pass_model(built, opts)
     t1 = _time.perf_counter()
     run_interruptible(lp.highs)
-    return read_solution(built, lp, _time.perf_counter() - t1, _highs_options(opts))
+    return read_solution(built, lp, _time.perf_counter() - t1, highs_options(opts))
 
 
 def run_interruptible(h) -> None:
@@ -289,7 +293,7 @@ def _label_order(families, order) -> list:
 def lp_labels(built, sol) -> tuple[list, list]:
     """(rows, columns) of the compiled LP in HiGHS order, each entry (family name, flat index in the family) or
     None; families are `built.lm.constraints` / `built.lm.variables` (their `dims` and `coords` name the index)."""
-    lp = getattr(sol, "_lp", None)
+    lp = sol.lp
     if lp is None:
         raise SolveError("this solution keeps no compiled LP (solved before re300 kept the row order)")
     return lp["row_labels"], lp["col_labels"]

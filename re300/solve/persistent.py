@@ -19,7 +19,7 @@ import highspy
 import numpy as np
 
 from ..errors import SolveError
-from .highs import Solution, SolverOptions, _highs_options, lp_order, pass_model, read_solution, run_interruptible, set_options
+from .highs import Solution, SolverOptions, highs_options, lp_order, pass_model, read_solution, run_interruptible, set_options
 
 # HiGHS's simplex_strategy option: 1 = dual simplex, 4 = primal simplex
 SIMPLEX_STRATEGY = {"dual": 1, "primal": 4}
@@ -37,7 +37,7 @@ class CompiledLP:
         self.built = built
         self.opts = opts or SolverOptions()
         self.lp = pass_model(built, self.opts)
-        self.highs_options = _highs_options(self.opts)
+        self.highs_options = highs_options(self.opts)
         self.built_cost = self.lp.cost.copy()  # the objective the model was built with (cost, bn KRW/yr)
         self.built_offset = self.lp.offset
         self.added_rows = 0
@@ -109,7 +109,7 @@ class CompiledLP:
 
     def use_options(self, opts: SolverOptions, simplex_strategy: str | None = None) -> None:
         """Options of the next solves; simplex_strategy 'primal' or 'dual' picks the simplex variant (None leaves it as set)."""
-        o = _highs_options(opts)
+        o = highs_options(opts)
         if simplex_strategy is not None:
             if simplex_strategy not in SIMPLEX_STRATEGY:
                 raise SolveError(f"simplex strategy {simplex_strategy!r} unknown; expected one of {sorted(SIMPLEX_STRATEGY)}")

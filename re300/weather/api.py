@@ -15,6 +15,7 @@ import pandas as pd
 import xarray as xr
 
 from re300.errors import InputError
+from re300.paths import profile_cache_dir
 
 from . import convert, synth
 from .readers import FileSpec, SiteSeries, read_site_weather
@@ -23,8 +24,6 @@ from .tables import WeatherTables, load_weather_tables
 #: bump whenever the code changes what the profiles are (part of the cache key)
 CODE_VERSION = "weather-1"
 DEFAULT_SEED = 20210531
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_CACHE_DIR = REPO_ROOT / ".cache" / "profiles"
 TIMEZONE_ATTR = "Asia/Seoul (UTC+9)"
 
 
@@ -211,7 +210,7 @@ def capacity_factors(inputs_dir: Path, pairs: list[tuple[str, str]], weather_yea
     ``weather_files``: site -> {path, format[, timezone, wind_height_m]} (the scenario's ``weather.files``; a
     :class:`~re300.weather.readers.FileSpec`, a mapping or the scenario's model): those sites take their weather from
     the file (see ``re300.weather.readers``), every other site keeps the embedded synthetic weather.
-    Results are cached as NetCDF in ``cache_dir`` (default ``<repo>/.cache/profiles``) under a sha256 key of every
+    Results are cached as NetCDF in ``cache_dir`` (default `re300.paths.profile_cache_dir()`) under a sha256 key of every
     input that determines them, including the content of each weather file.  Raises
     :class:`re300.errors.InputError` for unmapped pairs, bad tables or bad weather files.
     """
@@ -223,7 +222,7 @@ def capacity_factors(inputs_dir: Path, pairs: list[tuple[str, str]], weather_yea
                          expected="at least one pair")
     files = file_specs(tables, weather_files)
     key = cache_key(tables, pairs, weather_year, seed, files)
-    cache_dir = DEFAULT_CACHE_DIR if cache_dir is None else Path(cache_dir)
+    cache_dir = profile_cache_dir() if cache_dir is None else Path(cache_dir)
     path = cache_dir / f"cf_{key[:24]}.nc"
     if path.is_file():
         df = _read_cache(path, key, pairs)

@@ -17,10 +17,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from . import units as U
-from .builder import build_model
-from .data import BUILD_FAMILIES, PERIOD_COLUMNS, ModelData, Pathway, TargetSettings
-from .investment import alive_matrix
+from re300.errors import SolveError
+from re300.model import units as U
+from re300.model.builder import build_model
+from re300.model.data import BUILD_FAMILIES, PERIOD_COLUMNS, ModelData, Pathway, TargetSettings
+from re300.model.investment import alive_matrix
 
 # family -> (frame, existing column, limit column, lifetime column)
 FAMILY_COLUMNS = {
@@ -107,8 +108,6 @@ def solve_myopic(data: ModelData, solve, split_hours: int | None = None, echo=No
         sol = solve(built)
         seconds = _time.perf_counter() - t0
         if not sol.optimal:
-            from ..errors import SolveError
-
             raise SolveError(f"myopic period {years[p]}: HiGHS finished with status '{sol.status}'")
         for fam, meta in built.meta.get("builds", {}).items():
             if len(meta["asset"]):
@@ -124,3 +123,11 @@ def solve_myopic(data: ModelData, solve, split_hours: int | None = None, echo=No
     built = build_model(full, split_hours=split_hours)
     sol = solve(built)
     return built, sol, steps
+
+
+def solve_myopic_scenario(data: ModelData, sc, opts, echo: bool):
+    """`solve_myopic` with the scenario's solver options and formulation lever; progress lines when `echo`."""
+    from re300.solve.highs import solve
+
+    say = (lambda text: print(f"[re300] {text}", flush=True)) if echo else None
+    return solve_myopic(data, lambda b: solve(b, opts), split_hours=sc.solver.split_hours, echo=say)

@@ -1,0 +1,110 @@
+"""Binding limits of a solved run, from its results Dataset alone.
+
+With priced slacks (default) an unreachable target shows up as a shortfall; `binding_limits(ds)` says where the limit
+is: the potentials, storage build limits and corridors whose new capacity sits at its upper bound (`max_new`), and the
+corridors that cannot expand but run at their capacity. Written as `binding_limits.csv` (kind, name, region, value,
+limit, unit) and summarised in `summary.csv` and on the console.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+# a capacity counts as "at its limit" within this relative tolerance (plus BINDING_ABS_TOL_MW)
+BINDING_REL_TOL = 1e-6
+BINDING_ABS_TOL_MW = 1e-3
+
+BINDING_COLUMNS = ["kind", "name", "region", "value", "limit", "unit"]
+BINDING_KIND_TEXT = {
+    "generator_potential": "new capacity at its potential",
+    "storage_power_limit": "new storage power at its build limit",
+    "storage_energy_limit": "new storage energy at its build limit",
+    "link_expansion_limit": "new corridor capacity at its expansion limit",
+    "link_at_capacity": "corridor that cannot expand, at full capacity in some hours",
+}
+
+
+def numerical_warnings(ranges: dict) -> list[str]:
+    """Warnings for LP coefficient ranges {part: [smallest, largest] absolute non-zero value} (see highs.py)."""
+    out = []
+    for part, rng in sorted((ranges or {}).items()):
+        if not rng or len(rng) != 2:
+            continue
+        lo, hi = float(rng[0]), float(rng[1])
+        if lo <= 0 or hi <= 0:
+            continue
+        problems = []
+        if part in SPAN_CHECKED_PARTS and hi / lo > COEFFICIENT_SPAN:
+            problems.append(f"spans {hi / lo:.1e} (more than {COEFFICIENT_SPAN:.0e})")
+        if lo < COEFFICIENT_SMALLEST:
+            problems.append(f"smallest {lo:.2e} is below {COEFFICIENT_SMALLEST:.0e}")
+        if hi > COEFFICIENT_LARGEST:
+            problems.append(f"largest {hi:.2e} is above {COEFFICIENT_LARGEST:.0e}")
+        if problems:
+            out.append(f"LP {part} coefficients [{lo:.3g}, {hi:.3g}] (LP units GW, GWh, bn KRW): " + "; ".join(problems)
+                       + " - HiGHS's accuracy may suffer; check inputs and scenario factors")
+    return out
+
+
+# ---- binding limits (slacks on) -----------------------------------------------------------------------------------
+
+
+def _at_limit(value: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    return (np.isfinite(limit) & (limit > 0) & np.isfinite(value)
+            & (value >= limit * (1 - BINDING_REL_TOL) - BINDING_ABS_TOL_MW))
+
+
+def binding_limits(ds: xr.Dataset) -> pd.DataFrame:
+    """Capacities at their upper bound in a solved run, from the Dataset alone (columns BINDING_COLUMNS).
+
+    value: the model's choice; limit: the bound [MW or MWh]. For corridors that cannot expand (max_new = 0) the
+    value is the highest flow sent in any snapshot and the limit the existing capacity.
+    """
+    rows = []
+    techs = [str(t) for t in ds["technology"].values]
+    regions = [str(r) for r in ds["region"].values]
+
+    def scan(kind, present, value, limit, unit):
+        hit = (present > 0) & _at_limit(value, limit)
+        for ti, ri in zip(*np.nonzero(hit)):
+            rows.append((kind, techs[ti], regions[ri], float(value[ti, ri]), float(limit[ti, ri]), unit))
+
+    gen = ds["input_generator"].values
+    scan("generator_potential", gen, ds["capacity_new_mw"].values, ds["input_generator_max_new_mw"].values, "MW")
+    sto = ds["input_storage"].values
+    scan("storage_power_limit", sto, ds["capacity_new_mw"].values, ds["input_storage_max_new_mw"].values, "MW")
+    free = ~(np.nan_to_num(ds["input_storage_fixed_duration_h"].values, nan=0.0) > 0)
+    scan("storage_energy_limit", sto * free, ds["energy_capacity_new_mwh"].values, ds["input_storage_max_new_mwh"].values,
+         "MWh")
+    new, max_new = ds["link_capacity_new_mw"].values, ds["input_link_max_new_mw"].values
+    exist = ds["link_capacity_existing_mw"].values
+    peak = np.maximum(ds["flow_forward_mw"].values, ds["flow_backward_mw"].values).max(axis=1, initial=0.0)
+    for k, name in enumerate(str(n) for n in ds["link"].values):
+        origin = str(ds["link_from"].values[k])
+        if _at_limit(new[k:k + 1], max_new[k:k + 1])[0]:
+            rows.append(("link_expansion_limit", name, origin, float(new[k]), float(max_new[k]), "MW"))
+        elif not np.nan_to_num(max_new[k]) > 0 and _at_limit(peak[k:k + 1], exist[k:k + 1])[0]:
+            rows.append(("link_at_capacity", name, origin, float(peak[k]), float(exist[k]), "MW"))
+    return pd.DataFrame(rows, columns=BINDING_COLUMNS)
+
+
+def binding_limits_text(limits: pd.DataFrame, most: int = 8) -> str:
+    """One line: 'offshore_wind|jeonnam at 29,900 MW (new capacity at its potential), ...'."""
+    if limits.empty:
+        return "no capacity is at its limit"
+    parts = [f"{r.name}|{r.region} {r.value:,.0f} of {r.limit:,.0f} {r.unit} ({BINDING_KIND_TEXT.get(r.kind, r.kind)})"
+             if r.kind == "link_at_capacity" else
+             f"{r.name}|{r.region} at {r.limit:,.0f} {r.unit} ({BINDING_KIND_TEXT.get(r.kind, r.kind)})"
+             for r in limits.itertuples(index=False)]
+    more = f"; and {len(parts) - most} more (binding_limits.csv)" if len(parts) > most else ""
+    return "; ".join(parts[:most]) + more
+
+
+def binding_summary_rows(limits: pd.DataFrame) -> pd.DataFrame:
+    """Rows for summary.csv: metric 'binding_limit:<kind>:<name>|<region>', value = the limit, unit."""
+    return pd.DataFrame(
+        [(f"binding_limit:{r.kind}:{r.name}|{r.region}", r.limit, f"{r.unit} (limit reached; see binding_limits.csv)")
+         for r in limits.itertuples(index=False)],
+        columns=["metric", "value", "unit"],
+    )
