@@ -253,6 +253,51 @@ def test_bad_status_and_missing_file(tmp_path):
         load_weather_tables(inputs)
 
 
+def _sites() -> str:
+    return ", ".join(pd.read_csv(INPUTS / "sites.csv")["site"])
+
+
+@pytest.mark.parametrize("file,old,new,message", [
+    ("site_parameters.csv", "gwangju,mean_wind_speed,2.0,m/s,", "gwangju,mean_wind_speed,2.0,m/h,",
+     "row 3, column 'unit': wrong unit for mean_wind_speed (got 'm/h'; expected m/s)"),
+    ("pv_systems.csv", "utility_fixed,open_rack,tilt,30,", "utility_fixed,open_rack,tilt,130,",
+     "row 2, column 'value': tilt out of range (got 130.0; expected a number in [0, 90])"),
+    ("site_parameters.csv", "gwangju,mean_wind_speed,", "gwanju,mean_wind_speed,",
+     "row 3, column 'site': unknown site (got 'gwanju'; expected one of {sites}; did you mean 'gwangju'? "
+     "(from sites.csv))"),
+    ("wind_farms.csv", "kW,\"IEA-15-240-RWT rated power 15 MW (same source)\",found",
+     "kW,\"IEA-15-240-RWT rated power 15 MW (same source)\",maybe",
+     "row 3, column 'status': unknown status (got 'maybe'; expected one of found, estimate)"),
+    ("power_curves/IEA-3.4-130-RWT.csv", "\n3,51.6203274,", "\nx,51.6203274,",
+     "row 2, column 'wind_speed_ms': not a number (got 'x'; expected a number)"),
+    ("sites.csv", "gwangju,gwangju,urban,", "gwangju,gwangju,city,",
+     "row 2, column 'kind': unknown kind (got 'city'; expected one of land, urban, coastal, water, offshore)"),
+])
+def test_weather_table_errors_in_the_common_format(tmp_path, file, old, new, message):
+    """The weather tables are read by re300.csvtable: the same one-line messages as the input tables."""
+    inputs = tmp_path / "inputs"
+    shutil.copytree(INPUTS, inputs)
+    path = inputs / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_weather_tables(inputs)
+    assert str(exc.value) == f"{path}, " + message.format(sites=_sites())
+
+
+def test_weather_table_duplicate_row(tmp_path):
+    inputs = tmp_path / "inputs"
+    shutil.copytree(INPUTS, inputs)
+    path = inputs / "site_parameters.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines + [lines[1]]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_weather_tables(inputs)
+    assert str(exc.value) == (f"{path}, row {len(lines) + 1}: duplicate row for site=gwangju, parameter=annual_ghi "
+                              "(first given on row 2)")
+
+
 def test_inputs_have_sources():
     """Every number in the weather tables carries a unit, a source and a found|estimate status."""
     for name in ("site_parameters.csv", "pv_systems.csv", "wind_farms.csv", "weather_parameters.csv", "sites.csv"):

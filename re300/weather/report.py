@@ -27,10 +27,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from re300.csvtable import check_provenance as _status
+from re300.csvtable import number as _number
+from re300.csvtable import read_records as _read_csv
+from re300.csvtable import required_cell as _need
 from re300.errors import InputError, Re300Error
 
 from . import api
-from .tables import WeatherTables, _need, _number, _read_csv, _status, load_weather_tables
+from .tables import WeatherTables, load_weather_tables
 
 CHECKS_FILE = "profile_checks.csv"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -10,21 +10,24 @@ Tables (all CSV under ``inputs/``):
 - ``weather_parameters.csv`` parameter, value, unit, source, status
 - ``power_curves/<turbine>.csv``  wind_speed_ms, power_kw, source, status
 
-Every problem is raised as :class:`re300.errors.InputError` naming the file, the row (the line number in the file,
-header = line 1), the column, the value and what was expected.
+They are read and checked with the shared reader :mod:`re300.csvtable` (the same rules and messages as the input
+tables): every problem is raised as :class:`re300.errors.InputError` naming the file, the row (the line number in the
+file, header = line 1), the column, the value and what was expected.
 """
 from __future__ import annotations
 
-import csv
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
+from re300.csvtable import (
+    LINE, Range, check_choice, check_duplicates, check_long_table, check_names, check_nonempty, check_source_status,
+    check_sources, missing_parameters, parse_number, read_table,
+)
 from re300.errors import InputError
 
-STATUSES = ("found", "estimate")
 SITE_KINDS = ("land", "urban", "coastal", "water", "offshore")
 PV_MOUNTINGS = ("open_rack", "roof_mount", "floating")
 
@@ -99,6 +102,9 @@ WEATHER_PARAMETERS = {
     "wind_diurnal_peak_hour": ("h", 0.0, 24.0),
 }
 
+#: every site needs a surface/hub wind description and a temperature offset
+SITE_REQUIRED_PARAMETERS = ("mean_wind_speed", "wind_height", "weibull_k", "temp_offset")
+
 TABLE_FILES = ("sites.csv", "site_parameters.csv", "profile_sites.csv", "pv_systems.csv", "wind_farms.csv",
                "weather_parameters.csv")
 
@@ -154,207 +160,144 @@ class WeatherTables:
 
 
 # --------------------------------------------------------------------------------------------------- readers
-def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    if not path.is_file():
-        raise InputError(path, "file not found", expected="a CSV file")
-    try:
-        with path.open(newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            header = [h.strip() for h in (reader.fieldnames or [])]
-            missing = [c for c in required if c not in header]
-            if missing:
-                raise InputError(path, f"missing column(s) {', '.join(missing)}", row=1,
-                                 value=",".join(header), expected="columns " + ", ".join(required))
-            rows = []
-            for i, raw in enumerate(reader, start=2):
-                if raw is None or all((v is None or str(v).strip() == "") for v in raw.values()):
-                    continue
-                if None in raw:  # more fields than header
-                    raise InputError(path, "row has more fields than the header", row=i,
-                                     value=raw[None], expected=f"{len(header)} fields")
-                rows.append((i, {k.strip(): ("" if v is None else str(v).strip()) for k, v in raw.items()}))
-    except UnicodeDecodeError as exc:
-        raise InputError(path, f"not valid UTF-8 text ({exc.reason})") from None
-    except csv.Error as exc:
-        raise InputError(path, f"malformed CSV ({exc})") from None
-    return rows
+def spec_units(spec: dict[str, tuple[str, float, float]]) -> dict[str, str]:
+    """parameter -> expected unit of a parameter spec (unit, lower bound, upper bound)."""
+    return {p: unit for p, (unit, _, _) in spec.items()}
 
 
-def _need(path: Path, row: int, rec: dict[str, str], column: str) -> str:
-    value = rec.get(column, "")
-    if value == "":
-        raise InputError(path, "empty value", row=row, column=column, expected="a non-empty value")
-    return value
+def spec_ranges(spec: dict[str, tuple[str, float, float]]) -> dict[str, Range]:
+    """parameter -> allowed closed interval of a parameter spec (unit, lower bound, upper bound)."""
+    return {p: Range(lo, hi) for p, (_, lo, hi) in spec.items()}
 
 
-def _number(path: Path, row: int, column: str, text: str, lo: float | None = None, hi: float | None = None) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError(path, "not a number", row=row, column=column, value=text, expected="a number") from None
-    if not math.isfinite(value):
-        raise InputError(path, "not a finite number", row=row, column=column, value=text, expected="a finite number")
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise InputError(path, "value out of range", row=row, column=column, value=text,
-                         expected=f"a number in [{lo:g}, {hi:g}]")
-    return value
-
-
-def _status(path: Path, row: int, rec: dict[str, str]) -> None:
-    status = _need(path, row, rec, "status")
-    if status not in STATUSES:
-        raise InputError(path, "unknown status", row=row, column="status", value=status, expected=" | ".join(STATUSES))
-    _need(path, row, rec, "source")
-
-
-def _long_params(path: Path, rows, key_cols: tuple[str, ...], spec: dict[str, tuple[str, float, float]]):
-    """Parse a long table (key..., parameter, value, unit, source, status) -> {key: {parameter: value}}."""
+def long_parameters(path: Path, df: pd.DataFrame, key_cols: tuple[str, ...],
+                    spec: dict[str, tuple[str, float, float]]) -> dict[tuple[str, ...], dict[str, float]]:
+    """Check a long table (key..., parameter, value, unit, source, status) of `read_table` against `spec`
+    (parameter -> unit, lower, upper bound) -> {key: {parameter: value}}."""
+    check_nonempty(path, df, key_cols)
+    check_long_table(path, df, spec_units(spec), spec_ranges(spec))
+    check_duplicates(path, df, [*key_cols, "parameter"])
     out: dict[tuple[str, ...], dict[str, float]] = {}
-    for row, rec in rows:
-        key = tuple(_need(path, row, rec, c) for c in key_cols)
-        param = _need(path, row, rec, "parameter")
-        if param not in spec:
-            raise InputError(path, "unknown parameter", row=row, column="parameter", value=param,
-                             expected="one of " + ", ".join(sorted(spec)))
-        unit, lo, hi = spec[param]
-        if rec.get("unit", "") != unit:
-            raise InputError(path, f"wrong unit for '{param}'", row=row, column="unit", value=rec.get("unit", ""),
-                             expected=unit)
-        value = _number(path, row, "value", _need(path, row, rec, "value"), lo, hi)
-        _status(path, row, rec)
-        params = out.setdefault(key, {})
-        if param in params:
-            raise InputError(path, f"duplicate parameter '{param}'" + (f" for {'/'.join(key)}" if key else ""),
-                             row=row, column="parameter", value=param)
-        params[param] = value
+    for rec in df[[*key_cols, "parameter", "value"]].itertuples(index=False):
+        out.setdefault(tuple(rec[:-2]), {})[rec[-2]] = float(rec[-1])
     return out
 
 
 def read_power_curve(path: Path, turbine: str) -> PowerCurve:
-    rows = _read_csv(path, ("wind_speed_ms", "power_kw", "source", "status"))
-    if len(rows) < 3:
-        raise InputError(path, "power curve needs at least 3 points", value=len(rows), expected=">= 3 rows")
-    speeds, powers = [], []
-    for row, rec in rows:
-        v = _number(path, row, "wind_speed_ms", _need(path, row, rec, "wind_speed_ms"), 0.0, 50.0)
-        p = _number(path, row, "power_kw", _need(path, row, rec, "power_kw"), 0.0, 1e6)
-        _status(path, row, rec)
-        if speeds and v <= speeds[-1]:
-            raise InputError(path, "wind speeds must increase strictly", row=row, column="wind_speed_ms", value=v,
-                             expected=f"> {speeds[-1]:g}")
-        speeds.append(v)
-        powers.append(p)
-    return PowerCurve(turbine, np.asarray(speeds, float), np.asarray(powers, float), path)
+    """A turbine's power curve (power_curves/<turbine>.csv): wind speed [m/s] strictly increasing, power [kW]."""
+    df = read_table(path, ("wind_speed_ms", "power_kw", "source", "status"))
+    if len(df) < 3:
+        raise InputError(path, "power curve needs at least 3 points", value=len(df), expected=">= 3 rows")
+    parse_number(path, df, "wind_speed_ms", default_range=Range(0.0, 50.0))
+    parse_number(path, df, "power_kw", default_range=Range(0.0, 1e6))
+    check_source_status(path, df)
+    speeds = df["wind_speed_ms"].to_numpy(float)
+    for i in range(1, len(speeds)):
+        if speeds[i] <= speeds[i - 1]:
+            raise InputError(path, "wind speeds must increase strictly", row=int(df[LINE].iat[i]),
+                             column="wind_speed_ms", value=float(speeds[i]), expected=f"> {speeds[i - 1]:g}")
+    return PowerCurve(turbine, speeds, df["power_kw"].to_numpy(float), path)
+
+
+def load_sites(path: Path) -> dict[str, Site]:
+    """sites.csv: site -> Site (region, kind, lat/lon [degrees], elevation [m]); parameters filled later."""
+    df = read_table(path, ("site", "region", "kind", "lat", "lon", "elevation_m", "source", "status"), ("name_en",))
+    check_nonempty(path, df, ["site", "region", "kind"])
+    check_duplicates(path, df, ["site"])
+    check_choice(path, df, "kind", SITE_KINDS)
+    check_source_status(path, df)
+    parse_number(path, df, "lat", default_range=Range(-90, 90))
+    parse_number(path, df, "lon", default_range=Range(-180, 180))
+    parse_number(path, df, "elevation_m", default_range=Range(-500, 9000))
+    return {r.site: Site(site=r.site, region=r.region, kind=r.kind, lat=float(r.lat), lon=float(r.lon),
+                         elevation_m=float(r.elevation_m))
+            for r in df.itertuples(index=False)}
+
+
+def load_site_parameters(path: Path, sites: dict[str, Site]) -> None:
+    """site_parameters.csv: the parameters of SITE_PARAMETERS per site (into `Site.params`); every site has its
+    wind description and temperature offset."""
+    df = read_table(path, ("site", "parameter", "value", "unit", "source", "status"))
+    check_nonempty(path, df, ["site"])
+    check_names(path, df, "site", list(sites), "site", table="sites.csv")
+    for (name,), params in long_parameters(path, df, ("site",), SITE_PARAMETERS).items():
+        sites[name].params = params
+    for s in sites.values():
+        missing_parameters(path, f"site {s.site}", s.params, SITE_REQUIRED_PARAMETERS)
+
+
+def load_pv_systems(path: Path) -> dict[str, PVSystem]:
+    """pv_systems.csv: system -> PVSystem (one mounting, every parameter of PV_PARAMETERS)."""
+    df = read_table(path, ("system", "mounting", "parameter", "value", "unit", "source", "status"))
+    check_nonempty(path, df, ["system", "mounting"])
+    check_choice(path, df, "mounting", PV_MOUNTINGS)
+    mountings: dict[str, str] = {}
+    for line, sysname, mounting in zip(df[LINE], df["system"], df["mounting"]):
+        if mountings.setdefault(sysname, mounting) != mounting:
+            raise InputError(path, f"inconsistent mounting for system '{sysname}'", row=line, column="mounting",
+                             value=mounting, expected=mountings[sysname])
+    pv_systems = {}
+    for (sysname,), params in long_parameters(path, df, ("system",), PV_PARAMETERS).items():
+        missing_parameters(path, f"system {sysname}", params, list(PV_PARAMETERS))
+        pv_systems[sysname] = PVSystem(sysname, mountings[sysname], params)
+    return pv_systems
+
+
+def load_wind_farms(path: Path) -> dict[str, WindFarm]:
+    """wind_farms.csv: farm -> WindFarm (one turbine with a power-curve file, every parameter of WIND_PARAMETERS)."""
+    df = read_table(path, ("farm", "turbine", "parameter", "value", "unit", "source", "status"))
+    check_nonempty(path, df, ["farm", "turbine"])
+    curve_dir = path.parent / "power_curves"
+    turbines: dict[str, str] = {}
+    for line, farm, turbine in zip(df[LINE], df["farm"], df["turbine"]):
+        if turbines.setdefault(farm, turbine) != turbine:
+            raise InputError(path, f"inconsistent turbine for farm '{farm}'", row=line, column="turbine",
+                             value=turbine, expected=turbines[farm])
+        if not (curve_dir / f"{turbine}.csv").is_file():
+            raise InputError(path, "no power-curve file for turbine", row=line, column="turbine", value=turbine,
+                             expected=f"a file {curve_dir / f'{turbine}.csv'}")
+    wind_farms = {}
+    curves: dict[str, PowerCurve] = {}
+    for (farm,), params in long_parameters(path, df, ("farm",), WIND_PARAMETERS).items():
+        missing_parameters(path, f"farm {farm}", params, list(WIND_PARAMETERS))
+        turbine = turbines[farm]
+        if turbine not in curves:
+            curves[turbine] = read_power_curve(curve_dir / f"{turbine}.csv", turbine)
+        wind_farms[farm] = WindFarm(farm, turbine, params, curves[turbine])
+    return wind_farms
+
+
+def load_weather_parameters(path: Path) -> dict[str, float]:
+    """weather_parameters.csv: every parameter of WEATHER_PARAMETERS (the synthetic-weather model's settings)."""
+    df = read_table(path, ("parameter", "value", "unit", "source", "status"))
+    weather = long_parameters(path, df, (), WEATHER_PARAMETERS).get((), {})
+    missing_parameters(path, "the table", weather, list(WEATHER_PARAMETERS))
+    return weather
+
+
+def load_profile_sites(path: Path, sites: dict[str, Site], pv_systems: dict[str, PVSystem],
+                       wind_farms: dict[str, WindFarm]) -> dict[tuple[str, str], tuple[str, str]]:
+    """profile_sites.csv: (technology, region) -> (site, PV system or wind farm) that gives its profile."""
+    df = read_table(path, ("technology", "region", "site", "system", "source"))
+    check_nonempty(path, df, ["technology", "region", "site", "system"])
+    check_sources(path, df)
+    check_names(path, df, "site", list(sites), "site", table="sites.csv")
+    check_names(path, df, "system", [*pv_systems, *wind_farms], "system", table="pv_systems.csv or wind_farms.csv")
+    check_duplicates(path, df, ["technology", "region"])
+    for line, site, system in zip(df[LINE], df["site"], df["system"]):
+        if system in pv_systems and "annual_ghi" not in sites[site].params:
+            raise InputError(path, f"PV system on site '{site}' without an annual_ghi in site_parameters.csv",
+                             row=line, column="site", value=site)
+    return {(t, r): (s, y) for t, r, s, y in zip(df["technology"], df["region"], df["site"], df["system"])}
 
 
 def load_weather_tables(inputs_dir: Path) -> WeatherTables:
+    """Read and validate the weather tables of `inputs_dir`; raise InputError on the first problem."""
     inputs_dir = Path(inputs_dir)
-
-    # sites.csv
-    path = inputs_dir / "sites.csv"
-    sites: dict[str, Site] = {}
-    for row, rec in _read_csv(path, ("site", "region", "kind", "lat", "lon", "elevation_m", "source", "status")):
-        name = _need(path, row, rec, "site")
-        if name in sites:
-            raise InputError(path, "duplicate site", row=row, column="site", value=name)
-        kind = _need(path, row, rec, "kind")
-        if kind not in SITE_KINDS:
-            raise InputError(path, "unknown site kind", row=row, column="kind", value=kind,
-                             expected=" | ".join(SITE_KINDS))
-        _status(path, row, rec)
-        sites[name] = Site(
-            site=name, region=_need(path, row, rec, "region"), kind=kind,
-            lat=_number(path, row, "lat", _need(path, row, rec, "lat"), -90, 90),
-            lon=_number(path, row, "lon", _need(path, row, rec, "lon"), -180, 180),
-            elevation_m=_number(path, row, "elevation_m", _need(path, row, rec, "elevation_m"), -500, 9000),
-        )
-
-    # site_parameters.csv
-    path = inputs_dir / "site_parameters.csv"
-    rows = _read_csv(path, ("site", "parameter", "value", "unit", "source", "status"))
-    for row, rec in rows:
-        if rec.get("site") and rec["site"] not in sites:
-            raise InputError(path, "site not in sites.csv", row=row, column="site", value=rec["site"],
-                             expected="one of " + ", ".join(sites))
-    for (name,), params in _long_params(path, rows, ("site",), SITE_PARAMETERS).items():
-        sites[name].params = params
-    for s in sites.values():  # every site needs a surface/hub wind description and temperature offset
-        for p in ("mean_wind_speed", "wind_height", "weibull_k", "temp_offset"):
-            if p not in s.params:
-                raise InputError(path, f"site '{s.site}' lacks parameter '{p}'", column="parameter",
-                                 expected=f"a row '{s.site},{p},...'")
-
-    # pv_systems.csv
-    path = inputs_dir / "pv_systems.csv"
-    rows = _read_csv(path, ("system", "mounting", "parameter", "value", "unit", "source", "status"))
-    mountings: dict[str, str] = {}
-    for row, rec in rows:
-        sysname, mounting = _need(path, row, rec, "system"), _need(path, row, rec, "mounting")
-        if mounting not in PV_MOUNTINGS:
-            raise InputError(path, "unknown mounting", row=row, column="mounting", value=mounting,
-                             expected=" | ".join(PV_MOUNTINGS))
-        if mountings.setdefault(sysname, mounting) != mounting:
-            raise InputError(path, f"inconsistent mounting for system '{sysname}'", row=row, column="mounting",
-                             value=mounting, expected=mountings[sysname])
-    pv_systems = {}
-    for (sysname,), params in _long_params(path, rows, ("system",), PV_PARAMETERS).items():
-        missing = sorted(set(PV_PARAMETERS) - set(params))
-        if missing:
-            raise InputError(path, f"system '{sysname}' lacks parameter(s) {', '.join(missing)}", column="parameter")
-        pv_systems[sysname] = PVSystem(sysname, mountings[sysname], params)
-
-    # wind_farms.csv (+ power curves)
-    path = inputs_dir / "wind_farms.csv"
-    rows = _read_csv(path, ("farm", "turbine", "parameter", "value", "unit", "source", "status"))
-    turbines: dict[str, str] = {}
-    for row, rec in rows:
-        farm, turbine = _need(path, row, rec, "farm"), _need(path, row, rec, "turbine")
-        if turbines.setdefault(farm, turbine) != turbine:
-            raise InputError(path, f"inconsistent turbine for farm '{farm}'", row=row, column="turbine",
-                             value=turbine, expected=turbines[farm])
-        curve_path = inputs_dir / "power_curves" / f"{turbine}.csv"
-        if not curve_path.is_file():
-            raise InputError(path, "no power-curve file for turbine", row=row, column="turbine", value=turbine,
-                             expected=f"a file {curve_path}")
-    wind_farms = {}
-    curves: dict[str, PowerCurve] = {}
-    for (farm,), params in _long_params(path, rows, ("farm",), WIND_PARAMETERS).items():
-        missing = sorted(set(WIND_PARAMETERS) - set(params))
-        if missing:
-            raise InputError(path, f"farm '{farm}' lacks parameter(s) {', '.join(missing)}", column="parameter")
-        turbine = turbines[farm]
-        if turbine not in curves:
-            curves[turbine] = read_power_curve(inputs_dir / "power_curves" / f"{turbine}.csv", turbine)
-        wind_farms[farm] = WindFarm(farm, turbine, params, curves[turbine])
-
-    # weather_parameters.csv
-    path = inputs_dir / "weather_parameters.csv"
-    rows = _read_csv(path, ("parameter", "value", "unit", "source", "status"))
-    weather = _long_params(path, rows, (), WEATHER_PARAMETERS).get((), {})
-    missing = sorted(set(WEATHER_PARAMETERS) - set(weather))
-    if missing:
-        raise InputError(path, f"missing parameter(s) {', '.join(missing)}", column="parameter")
-
-    # profile_sites.csv
-    path = inputs_dir / "profile_sites.csv"
-    profile_sites: dict[tuple[str, str], tuple[str, str]] = {}
-    for row, rec in _read_csv(path, ("technology", "region", "site", "system", "source")):
-        tech, region = _need(path, row, rec, "technology"), _need(path, row, rec, "region")
-        site, system = _need(path, row, rec, "site"), _need(path, row, rec, "system")
-        _need(path, row, rec, "source")
-        if site not in sites:
-            raise InputError(path, "site not in sites.csv", row=row, column="site", value=site,
-                             expected="one of " + ", ".join(sites))
-        if system not in pv_systems and system not in wind_farms:
-            raise InputError(path, "system is neither a PV system (pv_systems.csv) nor a wind farm (wind_farms.csv)",
-                             row=row, column="system", value=system,
-                             expected="one of " + ", ".join([*pv_systems, *wind_farms]))
-        if system in pv_systems and "annual_ghi" not in sites[site].params:
-            raise InputError(path, f"PV system on site '{site}' without an annual_ghi in site_parameters.csv",
-                             row=row, column="site", value=site)
-        if (tech, region) in profile_sites:
-            raise InputError(path, "duplicate (technology, region)", row=row, column="technology",
-                             value=f"{tech},{region}")
-        profile_sites[(tech, region)] = (site, system)
-
+    sites = load_sites(inputs_dir / "sites.csv")
+    load_site_parameters(inputs_dir / "site_parameters.csv", sites)
+    pv_systems = load_pv_systems(inputs_dir / "pv_systems.csv")
+    wind_farms = load_wind_farms(inputs_dir / "wind_farms.csv")
+    weather = load_weather_parameters(inputs_dir / "weather_parameters.csv")
+    profile_sites = load_profile_sites(inputs_dir / "profile_sites.csv", sites, pv_systems, wind_farms)
     return WeatherTables(inputs_dir, sites, profile_sites, pv_systems, wind_farms, weather)
