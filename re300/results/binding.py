@@ -25,31 +25,6 @@ BINDING_KIND_TEXT = {
 }
 
 
-def numerical_warnings(ranges: dict) -> list[str]:
-    """Warnings for LP coefficient ranges {part: [smallest, largest] absolute non-zero value} (see highs.py)."""
-    out = []
-    for part, rng in sorted((ranges or {}).items()):
-        if not rng or len(rng) != 2:
-            continue
-        lo, hi = float(rng[0]), float(rng[1])
-        if lo <= 0 or hi <= 0:
-            continue
-        problems = []
-        if part in SPAN_CHECKED_PARTS and hi / lo > COEFFICIENT_SPAN:
-            problems.append(f"spans {hi / lo:.1e} (more than {COEFFICIENT_SPAN:.0e})")
-        if lo < COEFFICIENT_SMALLEST:
-            problems.append(f"smallest {lo:.2e} is below {COEFFICIENT_SMALLEST:.0e}")
-        if hi > COEFFICIENT_LARGEST:
-            problems.append(f"largest {hi:.2e} is above {COEFFICIENT_LARGEST:.0e}")
-        if problems:
-            out.append(f"LP {part} coefficients [{lo:.3g}, {hi:.3g}] (LP units GW, GWh, bn KRW): " + "; ".join(problems)
-                       + " - HiGHS's accuracy may suffer; check inputs and scenario factors")
-    return out
-
-
-# ---- binding limits (slacks on) -----------------------------------------------------------------------------------
-
-
 def _at_limit(value: np.ndarray, limit: np.ndarray) -> np.ndarray:
     return (np.isfinite(limit) & (limit > 0) & np.isfinite(value)
             & (value >= limit * (1 - BINDING_REL_TOL) - BINDING_ABS_TOL_MW))

@@ -27,10 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from re300.csvtable import check_provenance as _status
-from re300.csvtable import number as _number
-from re300.csvtable import read_records as _read_csv
-from re300.csvtable import required_cell as _need
+from re300.csvtable import check_provenance, number, read_records, required_cell
 from re300.errors import InputError, Re300Error
 
 from . import api
@@ -109,11 +106,11 @@ def _pair(text: str) -> tuple[str, str] | None:
 def load_checks(inputs_dir: Path, tables: WeatherTables) -> list[CheckDef]:
     """Read and validate ``inputs/profile_checks.csv`` (InputError naming file, row, column, value, expected)."""
     path = Path(inputs_dir) / CHECKS_FILE
-    rows = _read_csv(path, ("check", "place", "period", "reference", "low", "high", "unit", "source", "status",
+    rows = read_records(path, ("check", "place", "period", "reference", "low", "high", "unit", "source", "status",
                             "explanation"))
     out = []
     for row, rec in rows:
-        kind = _need(path, row, rec, "check")
+        kind = required_cell(path, row, rec, "check")
         if kind not in CHECK_KINDS:
             raise InputError(path, "unknown check", row=row, column="check", value=kind,
                              expected="one of " + ", ".join(CHECK_KINDS))
@@ -121,7 +118,7 @@ def load_checks(inputs_dir: Path, tables: WeatherTables) -> list[CheckDef]:
         if rec.get("unit", "") != unit:
             raise InputError(path, f"wrong unit for check '{kind}'", row=row, column="unit", value=rec.get("unit"),
                              expected=unit)
-        place = _need(path, row, rec, "place")
+        place = required_cell(path, row, rec, "place")
         names = place.split("|") if place_kind.endswith("_pair") else [place]
         if place_kind.endswith("_pair") and len(names) != 2:
             raise InputError(path, "a correlation needs two places separated by '|'", row=row, column="place",
@@ -143,14 +140,14 @@ def load_checks(inputs_dir: Path, tables: WeatherTables) -> list[CheckDef]:
         if period_kind is None and period:
             raise InputError(path, f"check '{kind}' takes no period", row=row, column="period", value=period,
                              expected="an empty field")
-        bounds = [(_number(path, row, c, rec[c]) if rec.get(c, "") != "" else math.nan) for c in ("low", "high")]
+        bounds = [(number(path, row, c, rec[c]) if rec.get(c, "") != "" else math.nan) for c in ("low", "high")]
         if all(math.isnan(b) for b in bounds):
             raise InputError(path, "a band needs at least one bound", row=row, column="low", expected="a number")
         if not any(math.isnan(b) for b in bounds) and bounds[0] > bounds[1]:
             raise InputError(path, "low above high", row=row, column="low", value=rec["low"],
                              expected=f"<= {rec['high']}")
-        ref = _number(path, row, "reference", rec["reference"]) if rec.get("reference", "") != "" else math.nan
-        _status(path, row, rec)
+        ref = number(path, row, "reference", rec["reference"]) if rec.get("reference", "") != "" else math.nan
+        check_provenance(path, row, rec)
         out.append(CheckDef(kind, place, period, ref, bounds[0], bounds[1], unit, rec["source"], rec["status"],
                             rec.get("explanation", "")))
     return out
