@@ -371,7 +371,8 @@ def _has_vintages(tables, region, tech, param) -> bool:
 def _build_rate_limits(sc, tables, base: ModelData) -> pd.DataFrame:
     """inputs/build_limits.csv rows, scaled by pathway.build_rate_factor (a row takes the factor given for its
     technologies; rows mixing technologies with different factors are an error)."""
-    from .config.scenario import ConfigError, _display
+    from .errors import ConfigError
+    from .paths import display_path
 
     lim = tables.build_limits()
     families = tables.technologies["family"]
@@ -379,7 +380,7 @@ def _build_rate_limits(sc, tables, base: ModelData) -> pd.DataFrame:
     for techs in lim["technologies"]:
         given = {sc.pathway.build_rate_factor[t] for t in techs.split("+") if t in sc.pathway.build_rate_factor}
         if len(given) > 1:
-            raise ConfigError(_display(sc.origin("pathway", "build_rate_factor") or sc.source_file or "<scenario>"),
+            raise ConfigError(display_path(sc.origin("pathway", "build_rate_factor") or sc.source_file or "<scenario>"),
                               "pathway.build_rate_factor",
                               f"the build limit on {techs} (inputs/build_limits.csv) gets different factors {sorted(given)}; "
                               "expected one factor for all technologies of a limit")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from re300.config import load_scenario, validate_names
-from re300.config.scenario import HOURS_PER_YEAR, Scenario
+from re300.config import HOURS_PER_YEAR, Scenario
 from re300.errors import ConfigError, Re300Error
 
 SHIPPED = ["base", "re300_2050", "re100_2034", "no_hvdc", "quick"]
