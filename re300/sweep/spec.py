@@ -47,6 +47,7 @@ from re300.config import Scenario, load_scenario
 from re300.config.loading import read_yaml
 from re300.config.messages import describe_error, format_key
 from re300.errors import ConfigError
+from re300.paths import display_path
 
 __all__ = ["SweepSpec", "Member", "load_sweep", "check_key", "set_dotted", "get_dotted", "flow_text"]
 
