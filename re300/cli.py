@@ -110,7 +110,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from re300.verify import print_report, verify_run
+    from re300.audit import print_report, verify_run
 
     checks = verify_run(Path(args.run_dir), root=Path(args.root) if args.root else None)
     return 0 if print_report(checks, Path(args.run_dir)) else 1
@@ -192,7 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "accounting, costs, CSVs against results.nc. Exit 0 if every check passes, 1 otherwise.")
     p.add_argument("run_dir", metavar="OUTPUT_DIR", help="a run's output folder, e.g. outputs/re300_2050")
     p.add_argument("--root", metavar="DIR", default=None,
-                   help="checkout that the manifest's relative input paths refer to (default: this re300's repository)")
+                   help="folder that the manifest's relative input paths refer to (default: the folder holding the "
+                        "run's inputs folder, as recorded in manifest.json)")
     p.set_defaults(func=_cmd_verify)
 
     p = sub.add_parser("show", parents=[common], help="print the resolved scenario (extends merged, defaults filled)",

@@ -6,8 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from re300.config import load_scenario, validate_names
-from re300.config.scenario import HOURS_PER_YEAR, Scenario
+from re300.config import HOURS_PER_YEAR, Scenario, load_scenario, validate_names
 from re300.errors import ConfigError, Re300Error
 
 SHIPPED = ["base", "re300_2050", "re100_2034", "no_hvdc", "quick"]
@@ -66,13 +65,42 @@ def test_variants(models_dir):
     assert quick.time.n_hours == 336
 
 
-def test_shipped_names_are_known(models_dir):
-    regions = {"gwangju", "jeonnam", "jeonbuk", "capital"}
-    techs = {"utility_pv", "rooftop_pv", "floating_pv", "onshore_wind", "offshore_wind",
-             "nonrenewable_supply", "battery", "pumped_hydro"}
-    links = {"gwangju_jeonnam", "gwangju_jeonbuk", "jeonnam_jeonbuk", "jeonnam_capital", "jeonbuk_capital"}
-    for stem in SHIPPED:
-        validate_names(load_scenario(models_dir / f"{stem}.yaml"), regions, techs, links)
+def _table_names(inputs_dir) -> dict[str, set[str]]:
+    """The names the shipped input tables define, as re300.run hands them to validate_names."""
+    import pandas as pd
+
+    regions = pd.read_csv(inputs_dir / "regions.csv")
+    return {"regions": set(regions["region"]), "technologies": set(pd.read_csv(inputs_dir / "technologies.csv")["technology"]),
+            "links": set(pd.read_csv(inputs_dir / "links.csv")["link"]),
+            "honam_regions": set(regions.loc[regions["kind"] == "honam", "region"])}
+
+
+def _names_used(sc: Scenario) -> list[tuple[str, str, str]]:
+    """(kind of name, name, argument of validate_names that must know it) for every name a scenario uses."""
+    techs = [*sc.technologies.exclude, *sc.technologies.no_expansion, *sc.technologies.capex_factor,
+             *sc.technologies.potential_factor, *sc.time.intra_period_storage,
+             *(sc.pathway.build_rate_factor if sc.pathway is not None else [])]
+    return ([("technology", t, "technologies") for t in techs]
+            + [("link", n, "links") for n in [*sc.links.no_expansion, *sc.links.max_new_mw, *sc.links.capex_factor]]
+            + [("region", r, "regions") for r in sc.demand.region_factors]
+            + [("Honam region", load.region, "honam_regions") for load in sc.re100_loads])
+
+
+def test_shipped_names_are_known(models_dir, inputs_dir):
+    """Every name a shipped scenario uses is in the shipped input tables; taking it out of the tables is reported."""
+    known = _table_names(inputs_dir)
+    assert {"battery", "pumped_hydro", "hydrogen"} <= known["technologies"]
+    used = []
+    for path in sorted(models_dir.glob("*.yaml")):
+        sc = load_scenario(path)
+        validate_names(sc, **known)  # raises ConfigError on an unknown name
+        for what, name, arg in _names_used(sc):
+            assert name in known[arg], (path.name, what, name)
+            with pytest.raises(ConfigError, match=f"unknown {what} '{name}'"):
+                validate_names(sc, **{**known, arg: known[arg] - {name}})
+            used.append((path.stem, name))
+    # no_hvdc's corridors, the pathway's build-rate factor and the RE100 loads' regions at least
+    assert {("no_hvdc", "jeonnam_capital"), ("pathway", "utility_pv"), ("hourly_re100", "jeonbuk")} <= set(used)
 
 
 # ---------------------------------------------------------------- extends

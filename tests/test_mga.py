@@ -25,7 +25,8 @@ import pytest
 from factories import gen, link, model_data
 from re300.errors import Re300Error
 from re300.model.data import TargetSettings
-from re300.sweep.mga import NearOptimalLP, default_quantities, near_optimal_ranges, plot_ranges, sentences
+from re300.sweep.mga import NearOptimalLP, near_optimal_ranges, plot_ranges, sentences
+from re300.sweep.quantities import default_quantities
 
 SIMPLEX = {"method": "simplex"}
 

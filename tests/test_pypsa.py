@@ -1,4 +1,4 @@
-"""re300 checked against an independent tool: the same LP built in PyPSA (re300.bench_pypsa) and solved with HiGHS.
+"""re300 checked against an independent tool: the same LP built in PyPSA (re300.bench.pypsa) and solved with HiGHS.
 
 Feature PyPSA cannot express and that is switched off here: storage cycling per block (PyPSA's e_cyclic closes the
 cycle over the whole horizon), so the scenarios compared have one block (one week). Everything else — existing and
@@ -17,7 +17,7 @@ import xarray as xr
 pytest.importorskip("pypsa")
 
 from factories import gen, link, model_data, store  # noqa: E402
-from re300.bench_pypsa import solve_pypsa, to_pypsa  # noqa: E402
+from re300.bench.pypsa import solve_pypsa, to_pypsa  # noqa: E402
 from re300.model.builder import build_model  # noqa: E402
 from re300.model.data import TargetSettings  # noqa: E402
 from re300.results.dataset import model_data_from_dataset, to_dataset  # noqa: E402

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from re300.config.scenario import Time
+from re300.config import Time
 from re300.inputs.snapshots import select_snapshots
 
 

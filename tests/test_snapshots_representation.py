@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from factories import gen, model_data, solve_data, store
-from re300.config.scenario import Time, load_scenario
+from re300.config import Time, load_scenario
 from re300.inputs.snapshots import select_snapshots
 
 PEAK_DAY = 40  # planted: the only day with a demand spike

@@ -23,13 +23,13 @@ from re300.assemble import CAPACITY_FACTOR_FLOOR, floor_capacity_factors
 from re300.results.binding import binding_limits
 from re300.solve.health import numerical_warnings
 from re300.solve.infeasible import infeasible_subset
+from re300.audit import check_csv_tables, check_input_hashes, verify_run
 from re300.errors import Re300Error, SolveError
 from re300.model.builder import build_model
 from re300.model.data import TargetSettings
 from re300.results.dataset import to_dataset
 from re300.run import run_scenario
 from re300.solve.highs import SolverOptions, solve
-from re300.verify import check_csv_tables, check_input_hashes, verify_run
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -97,6 +97,38 @@ def test_verify_fails_after_a_csv_value_is_changed(quick_runs, tmp_path, capsys)
     ds = xr.load_dataset(run2 / "results.nc", engine="h5netcdf")
     check = check_csv_tables(ds, run2)
     assert not check.passed and check.detail.startswith("capacity.csv row 2 column 'total'")
+
+
+def test_verify_messages_show_plain_numbers(quick_runs, tmp_path, capsys):
+    """A changed CSV cell is reported with the numbers as Python prints them (1234.5), never as np.float64(1234.5)."""
+    run = _copy_run(quick_runs[0], tmp_path)
+    cap = pd.read_csv(run / "capacity.csv")
+    before = float(cap.loc[0, "total"])
+    cap.loc[0, "total"] += 1.0
+    cap.to_csv(run / "capacity.csv", index=False, float_format="%.10g")
+    after = float(pd.read_csv(run / "capacity.csv").loc[0, "total"])
+    assert cli.main(["verify", str(run)]) == 1
+    out = capsys.readouterr().out
+    assert "np.float64(" not in out and "np.int64(" not in out
+    assert f"capacity.csv row 2 column 'total': file has {after!r}, results.nc gives {before!r}" in out
+
+
+def test_verify_finds_the_inputs_through_the_manifest(quick_runs, tmp_path, capsys):
+    """Without --root, the manifest's relative input paths are looked up next to the inputs folder the run used."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "inputs", root / "inputs")
+    shutil.copytree(REPO / "models", root / "models")
+    run = _copy_run(quick_runs[0], tmp_path)
+    manifest = json.loads((run / "manifest.json").read_text())
+    assert Path(manifest["scenario"]["inputs_dir"]) == (REPO / "inputs").resolve()
+    manifest["scenario"]["inputs_dir"] = str(root / "inputs")
+    (run / "manifest.json").write_text(json.dumps(manifest))
+    assert cli.main(["verify", str(run)]) == 0
+    assert f"unchanged (relative to {root.resolve()})" in capsys.readouterr().out
+    with open(root / "inputs" / "demand.csv", "a", encoding="utf-8") as f:
+        f.write("\n")
+    assert cli.main(["verify", str(run)]) == 1
+    assert "1 changed since the run: inputs/demand.csv" in capsys.readouterr().out
 
 
 def test_verify_fails_when_an_input_file_changed(quick_runs, tmp_path, capsys):

@@ -5,8 +5,9 @@
     run_mga("models/re300_2050.yaml", slack=0.05)          # -> outputs/mga/re300_2050/
 
 Modules: `spec` (sweep files), `runner` (members on Dask, resume), `merge` (one dataset with a `scenario`
-dimension, tidy summary), `figures` (cost-versus-target curve, tornado), `mga` (min/max of key quantities within a
-cost slack), `cluster` (LocalCluster or an existing scheduler).
+dimension, tidy summary), `figures` (cost-versus-target curve, tornado), `quantities` (the key quantities MGA ranges),
+`mga` (a package: min/max of key quantities within a cost slack), `cluster` (LocalCluster or an existing scheduler),
+`cli` (the `sweep` and `mga` commands).
 """
 __all__ = ["run_sweep", "run_mga"]
 

@@ -5,10 +5,7 @@ import argparse
 from pathlib import Path
 
 from .cluster import SCHEDULER_ENV
-
-# the same names as re300.sweep.mga (not imported here: it pulls in numpy and pandas for every command)
-QUANTITY_NAMES = ("offshore_wind", "onshore_wind", "pv", "storage_power", "hvdc_corridor")
-DEFAULT_QUANTITIES = ("offshore_wind", "pv", "storage_power", "hvdc_corridor")
+from .quantities import DEFAULT_QUANTITIES, QUANTITY_NAMES
 
 
 def _positive_int(text: str) -> int:

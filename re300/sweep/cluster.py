@@ -53,16 +53,19 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         cluster.close()
 
 
+def scheduler_info(client) -> dict:
+    """The scheduler's description of the cluster with every worker listed (`workers`: address -> details); newer
+    dask.distributed versions list only a few workers unless asked for all."""
+    import inspect
+
+    if "n_workers" in inspect.signature(client.scheduler_info).parameters:
+        return client.scheduler_info(n_workers=-1)
+    return client.scheduler_info()
+
+
 def describe(client) -> str:
     """'LocalCluster, 2 workers x 1 thread' or 'tcp://host:8786, 8 workers'."""
-    info = client.scheduler_info(n_workers=-1) if _accepts_n_workers(client) else client.scheduler_info()
-    ws = info.get("workers", {})
+    ws = scheduler_info(client).get("workers", {})
     threads = sorted({w.get("nthreads", 0) for w in ws.values()})
     t = f" x {threads[0]} thread{'s' if threads[0] != 1 else ''}" if len(threads) == 1 else ""
     return f"{client.scheduler.address}, {len(ws)} worker{'s' if len(ws) != 1 else ''}{t}"
-
-
-def _accepts_n_workers(client) -> bool:
-    import inspect
-
-    return "n_workers" in inspect.signature(client.scheduler_info).parameters

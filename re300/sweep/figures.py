@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from re300.config.scenario import _display
+from re300.paths import display_path
 from re300.results.atomic import atomic_output_dir
 
 from .atomic_files import write_atomic
@@ -173,7 +173,7 @@ def _plot_tornado(rows: pd.DataFrame, metric: str, note: str, path: Path) -> Non
 def write_figures(report, merged, table: pd.DataFrame) -> dict[str, Path]:
     out: dict[str, Path] = {}
     sweep_dir = report.sweep_dir
-    note = f"re300 sweep '{report.spec.name}' ({_display(report.spec.source_file)}), base {_display(report.spec.base)}; KRW of 2024"
+    note = f"re300 sweep '{report.spec.name}' ({display_path(report.spec.source_file)}), base {display_path(report.spec.base)}; KRW of 2024"
     curve = cost_vs_target_table(report, table)
     tornado = tornado_table(report, table)
     if len(curve):

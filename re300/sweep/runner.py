@@ -30,14 +30,13 @@ from pathlib import Path
 import yaml
 
 from re300.config import load_scenario, validate_names
-from re300.config.scenario import _display
 from re300.errors import Re300Error, SolveError
+from re300.paths import display_path, project_root
 
 from .atomic_files import write_text_atomic
 from .cluster import describe, dask_client
 from .spec import Member, SweepSpec, flow_text, load_sweep, set_dotted
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 OUTPUT_FILES = ("manifest.json", "results.nc", "summary.csv")
 
 
@@ -92,7 +91,7 @@ def member_document(spec: SweepSpec, member: Member, yaml_dir: Path, inputs_dir:
 def write_member_yaml(spec: SweepSpec, member: Member, members_dir: Path, inputs_dir: Path) -> Path:
     path = members_dir / f"{member.name}.yaml"
     doc = member_document(spec, member, members_dir, inputs_dir)
-    text = (f"# Member '{member.name}' of sweep '{spec.name}' ({_display(spec.source_file)}); written by `re300 sweep`,\n"
+    text = (f"# Member '{member.name}' of sweep '{spec.name}' ({display_path(spec.source_file)}); written by `re300 sweep`,\n"
             f"# an ordinary scenario file: `re300 solve {path.name}` reruns it alone.\n"
             + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=120))
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
@@ -123,7 +122,7 @@ def outputs_complete(run_dir: Path, expected_scenario_hash: str) -> dict | None:
     if hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest() != recorded:
         return None
     for rel, digest in hashes.items():
-        p = Path(rel) if Path(rel).is_absolute() else REPO_ROOT / rel
+        p = Path(rel) if Path(rel).is_absolute() else project_root(scenario["inputs_dir"]) / rel
         try:
             if file_sha256(p) != digest:
                 return None
@@ -225,7 +224,7 @@ def run_sweep(path, scheduler: str | None = None, workers: int | None = None, ec
     report = SweepReport(spec, sweep_dir, states)
     todo = [s for s in states if s.status == "pending"]
     say = (lambda *a: print(*a, flush=True)) if echo else (lambda *a: None)
-    say(f"[sweep] {spec.name}: {len(states)} members on {_display(spec.base)}: {len(todo)} to solve, "
+    say(f"[sweep] {spec.name}: {len(states)} members on {display_path(spec.base)}: {len(todo)} to solve, "
         f"{report.count('complete')} already complete (same input hash), {report.count('failed')} invalid")
     for s in states:
         if s.status == "failed":
@@ -237,7 +236,7 @@ def run_sweep(path, scheduler: str | None = None, workers: int | None = None, ec
     done = [s for s in states if s.status in ("solved", "complete")]
     if not done:
         write_merged(report, [])
-        raise SolveError(f"no member of sweep {spec.name} completed; see {_display(sweep_dir / 'members.csv')}")
+        raise SolveError(f"no member of sweep {spec.name} completed; see {display_path(sweep_dir / 'members.csv')}")
     report.outputs = write_merged(report, done)
     report.wall_seconds = _time.perf_counter() - t0
     write_state(report)
@@ -245,7 +244,7 @@ def run_sweep(path, scheduler: str | None = None, workers: int | None = None, ec
         f"{report.count('failed')} failed; wall time {report.wall_seconds:.1f} s")
     for s in report.failed:
         print(f"[sweep] WARNING: member {s.name} failed: {s.error}", file=sys.stderr, flush=True)
-    say(f"[sweep] merged results: {_display(sweep_dir / 'results.nc')}, {_display(sweep_dir / 'summary.csv')}")
+    say(f"[sweep] merged results: {display_path(sweep_dir / 'results.nc')}, {display_path(sweep_dir / 'summary.csv')}")
     return report
 
 

@@ -26,7 +26,7 @@
       - {name: no_corridor, set: {links.no_expansion: [jeonnam_capital, jeonbuk_capital]}}
 
 Members = (grid x sample) + one_at_a_time + members. Keys are checked against the scenario schema
-(`re300.config.scenario.Scenario`) when the sweep file is read, with a "did you mean"; values are checked when a
+(`re300.config.Scenario`) when the sweep file is read, with a "did you mean"; values are checked when a
 member's scenario file is loaded through the ordinary loader (a member with a bad value fails alone).
 """
 from __future__ import annotations
@@ -43,9 +43,11 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from re300.config import load_scenario
-from re300.config.scenario import Scenario, _describe, _display, _fmt_key, _read_yaml
+from re300.config import Scenario, load_scenario
+from re300.config.loading import read_yaml
+from re300.config.messages import describe_error, format_key
 from re300.errors import ConfigError
+from re300.paths import display_path
 
 __all__ = ["SweepSpec", "Member", "load_sweep", "check_key", "set_dotted", "get_dotted", "flow_text"]
 
@@ -282,9 +284,9 @@ class SweepSpec(_Section):
         names = [m.name for m in out]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
-            raise ConfigError(_display(self.source_file), None, f"member names repeated: {dup}; rename the explicit members")
+            raise ConfigError(display_path(self.source_file), None, f"member names repeated: {dup}; rename the explicit members")
         if len(out) > MAX_MEMBERS:
-            raise ConfigError(_display(self.source_file), None, f"{len(out)} members; expected at most {MAX_MEMBERS}")
+            raise ConfigError(display_path(self.source_file), None, f"{len(out)} members; expected at most {MAX_MEMBERS}")
         return out
 
 
@@ -337,29 +339,29 @@ def _sweep_error(e: ValidationError, shown: str) -> ConfigError:
     elif err["type"] == "literal_error" and loc[:2] == ("sample", "parameters"):
         msg = f"unknown distribution '{loc[-1]}'; expected uniform, normal, integers or choice"
     else:
-        msg = _describe(err)
+        msg = describe_error(err)
     if len(errors) > 1:
         msg += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-    return ConfigError(shown, _fmt_key(loc) or None, msg)
+    return ConfigError(shown, format_key(loc) or None, msg)
 
 
 def load_sweep(path: str | os.PathLike) -> SweepSpec:
     """Read and validate a sweep file. Raises ConfigError naming the file and the key (one line)."""
     path = Path(os.path.expanduser(str(path)))
     if not path.exists():
-        raise ConfigError(_display(path), None, "sweep file not found")
+        raise ConfigError(display_path(path), None, "sweep file not found")
     if path.is_dir():
-        raise ConfigError(_display(path), None, "is a folder; expected a sweep YAML file")
+        raise ConfigError(display_path(path), None, "is a folder; expected a sweep YAML file")
     path = path.resolve()
-    shown = _display(path)
-    data = _read_yaml(path)
+    shown = display_path(path)
+    data = read_yaml(path)
     data.setdefault("name", path.stem)
     base = data.get("base")
     if not isinstance(base, str) or not base.strip():
         raise ConfigError(shown, "base", f"got {base!r}; expected the path of the base scenario file, e.g. ../re300_2050.yaml")
     base_path = (path.parent / os.path.expanduser(base.strip())).resolve()
     if not base_path.is_file():
-        raise ConfigError(shown, "base", f"'{base}' not found (looked for {_display(base_path)}); expected an existing scenario file")
+        raise ConfigError(shown, "base", f"'{base}' not found (looked for {display_path(base_path)}); expected an existing scenario file")
     data["base"] = base_path
     if data.get("output_dir") is None:
         data["output_dir"] = load_scenario(base_path).output_dir / "sweeps"

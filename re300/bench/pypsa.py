@@ -5,8 +5,12 @@
     result = solve_pypsa(problem)          # HiGHS through PyPSA/linopy
     result.objective_krw                   # comparable with the re300 objective (KRW/yr)
 
-Used by tests/test_pypsa.py (objective and capacities must agree) and by benchmarks. re300 itself never imports this
-module; PyPSA is an optional test dependency.
+Used by tests/test_pypsa.py (objective and capacities must agree) and by the benchmark (`pypsa:<case>` in
+`python -m re300.bench`). re300 itself never imports this module; PyPSA is an optional test dependency.
+
+An independent cross-check: the formulation below is this module's own (PyPSA components and linopy constraints),
+not the re300 model's, and its total cost is recomputed from the PyPSA solution on purpose (like the audit's cost
+recomputation in re300.audit.costs), so the comparison does not trust the code it checks.
 
 Mapping (re300 → PyPSA):
 * region → Bus; Honam demand → Load; unserved energy → Generator at the value of lost load with p_max_pu = demand
@@ -42,7 +46,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .model.data import ModelData
+from re300.model.data import ModelData
 
 ABSORB_MW = 1e7  # export regions absorb at most this [MW] (re300: unbounded); far above any corridor
 COST_SCALE = 1e-6  # PyPSA works in million KRW: keeps costs (1e4..1e9 KRW per MW/MWh) near HiGHS's sweet spot
