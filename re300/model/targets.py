@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import units as U
+from .costs import CostOwners
 from .linear import RowBlock
 
 
@@ -90,7 +91,10 @@ def _target_rows(ctx, kind, name, rhs_gwh, terms, penalty_krw_per_mwh):
         coords = [slack_name] if ctx.pathway is None else [ctx.years[p] for p in has]
         dim = "target" if ctx.pathway is None else "period"
         slack = ctx.lm.add_variables(slack_name, (dim,), (coords,), unit="GWh")
-        ctx.add_cost(penalty_krw_per_mwh * U.COST_PER_ENERGY * ctx.W[has], slack)
+        owners = CostOwners("target", [slack_name], ["honam"])
+        ctx.costs.declare(owners.kind, owners.assets, owners.regions, ("shortfall_penalty",), periods=has)
+        ctx.add_cost(penalty_krw_per_mwh * U.COST_PER_ENERGY * ctx.W[has], slack,
+                     owners.labels("shortfall_penalty", penalty_krw_per_mwh * U.COST_PER_ENERGY * np.ones(len(has)), has))
         block.add(np.arange(len(has)), S, slack)
     block.add_rhs(np.arange(len(has)), S * rhs_gwh[has])
     block.build()
