@@ -182,7 +182,7 @@ class BuiltModel:
     data: ModelData
     meta: dict
     build_seconds: float
-    costs: CostLedger | None = None  # labelled cost terms of the objective (re300.model.costs)
+    costs: CostLedger  # labelled cost terms of the objective (re300.model.costs)
 
     @property
     def model(self):

@@ -9,7 +9,7 @@ family name and labelled coordinates, so duals and infeasibilities map back to r
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pyomo.environ as pyo
