@@ -46,7 +46,8 @@ def test_labelled_terms_give_the_hand_worked_cost_items_and_sum_to_the_objective
         ("generator", "pv", "a", "investment"), ("generator", "pv", "a", "fixed_om"),
         ("generator", "pv", "a", "variable_and_purchase"), ("generator", "pv", "a", "carbon"),
         ("generator", "nonrenewable_supply", "a", "investment"), ("generator", "nonrenewable_supply", "a", "fixed_om"),
-        ("generator", "nonrenewable_supply", "a", "variable_and_purchase"), ("generator", "nonrenewable_supply", "a", "carbon"),
+        ("generator", "nonrenewable_supply", "a", "variable_and_purchase"),
+        ("generator", "nonrenewable_supply", "a", "carbon"),
         ("node", "unserved_energy", "a", "value_of_lost_load"),
     ]
     expected = [4e6, 8e5, 0.0, 0.0, 0.0, 5e4, 4e7, 4e6, 0.0]

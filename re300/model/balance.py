@@ -27,7 +27,8 @@ def add_node_slacks(ctx) -> None:
     ctx.add_to_balance(h_idx, 1.0, unserved)
     owners = CostOwners("node", ["unserved_energy"] * len(honam), honam)
     ctx.costs.declare(owners.kind, owners.assets, owners.regions, ("value_of_lost_load",))
-    ctx.add_energy_cost(owners, unserved, {"value_of_lost_load": np.full(len(honam), float(data.value_of_lost_load_krw_per_mwh))})
+    voll = np.full(len(honam), float(data.value_of_lost_load_krw_per_mwh))  # KRW/MWh
+    ctx.add_energy_cost(owners, unserved, {"value_of_lost_load": voll})
 
     absorbed = ctx.lm.add_variables("absorbed", ("region", "time"), (export, times), unit="GW", doc="energy absorbed by export regions")
     ctx.add_to_balance(e_idx, -1.0, absorbed)

@@ -124,7 +124,7 @@ class BuildContext:
         for p in prices[1:]:
             marginal = marginal + p
         period = self.period[None, :]
-        labels = [owners.labels(c, np.asarray(p, float)[:, None] * self.weight[None, :] * U.COST_PER_ENERGY, period)
+        labels = [owners.labels(c, p[:, None] * self.weight[None, :] * U.COST_PER_ENERGY, period)
                   for c, p in zip(prices_krw_per_mwh, prices)]
         self.add_cost(marginal[:, None] * self.cost_weight[None, :] * U.COST_PER_ENERGY, variables, *labels)
 

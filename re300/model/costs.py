@@ -131,7 +131,9 @@ class CostLedger:
         for part in self.parts:
             if not len(part.item):
                 continue
-            amount = part.annual if not part.family else part.annual * np.asarray(values[part.family], float).ravel()[part.position]
+            amount = part.annual
+            if part.family:
+                amount = amount * np.asarray(values[part.family], float).ravel()[part.position]
             out += np.bincount(part.item, weights=amount, minlength=len(self.items))
         return out
 

@@ -68,8 +68,9 @@ def hourly_matching_constraint(ctx, load_gw) -> None:
                                      doc="RE100 load not matched by Honam renewable supply in the hour")
         owners = CostOwners("target", ["re100_shortfall"], ["honam"])
         ctx.costs.declare(owners.kind, owners.assets, owners.regions, ("shortfall_penalty",))
+        annual = penalty * U.COST_PER_ENERGY * ctx.weight[hours]  # bn KRW/yr per GW short in the snapshot
         ctx.add_cost(penalty * U.COST_PER_ENERGY * ctx.cost_weight[hours], slack,
-                     owners.labels("shortfall_penalty", penalty * U.COST_PER_ENERGY * ctx.weight[hours], ctx.period[hours]))
+                     owners.labels("shortfall_penalty", annual, ctx.period[hours]))
         block.add(np.arange(len(hours)), 1.0, slack)
     block.add_rhs(np.arange(len(hours)), load_gw[hours])
     block.build()

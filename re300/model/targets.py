@@ -93,8 +93,9 @@ def _target_rows(ctx, kind, name, rhs_gwh, terms, penalty_krw_per_mwh):
         slack = ctx.lm.add_variables(slack_name, (dim,), (coords,), unit="GWh")
         owners = CostOwners("target", [slack_name], ["honam"])
         ctx.costs.declare(owners.kind, owners.assets, owners.regions, ("shortfall_penalty",), periods=has)
+        annual = penalty_krw_per_mwh * U.COST_PER_ENERGY * np.ones(len(has))  # bn KRW/yr per GWh short
         ctx.add_cost(penalty_krw_per_mwh * U.COST_PER_ENERGY * ctx.W[has], slack,
-                     owners.labels("shortfall_penalty", penalty_krw_per_mwh * U.COST_PER_ENERGY * np.ones(len(has)), has))
+                     owners.labels("shortfall_penalty", annual, has))
         block.add(np.arange(len(has)), S, slack)
     block.add_rhs(np.arange(len(has)), S * rhs_gwh[has])
     block.build()
