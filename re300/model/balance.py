@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import units as U
+from .costs import CostOwners
 
 
 def add_node_slacks(ctx) -> None:
@@ -24,7 +25,10 @@ def add_node_slacks(ctx) -> None:
         "unserved", ("region", "time"), (honam, times), ub=demand[h_idx], unit="GW", doc="unserved demand",
     )
     ctx.add_to_balance(h_idx, 1.0, unserved)
-    ctx.add_cost(data.value_of_lost_load_krw_per_mwh * ctx.cost_weight[None, :] * U.COST_PER_ENERGY * np.ones((len(honam), 1)), unserved)
+    owners = CostOwners("node", ["unserved_energy"] * len(honam), honam)
+    ctx.costs.declare(owners.kind, owners.assets, owners.regions, ("value_of_lost_load",))
+    voll = np.full(len(honam), float(data.value_of_lost_load_krw_per_mwh))  # KRW/MWh
+    ctx.add_energy_cost(owners, unserved, {"value_of_lost_load": voll})
 
     absorbed = ctx.lm.add_variables("absorbed", ("region", "time"), (export, times), unit="GW", doc="energy absorbed by export regions")
     ctx.add_to_balance(e_idx, -1.0, absorbed)

@@ -1,5 +1,6 @@
 """Assemble the LP: each component family registers its variables, constraints, its terms in the shared
-regional power balance, in the annual targets and in the cost expression.
+regional power balance, in the annual targets and in the cost expression (with labels saying whose cost each term
+is, re300.model.costs).
 
 Adding a technology family means writing one module with an `add(ctx)` function and listing it in
 `COMPONENTS`; the balance, targets and objective pick its terms up from the context.
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import balance, generators, investment, re100, storage, targets, transmission
+from .costs import CostLabels, CostLedger, CostOwners
 from .data import ModelData, Pathway
 from .linear import LinearModel, RowBlock
 from . import units as U
@@ -27,6 +29,7 @@ class BuildContext:
     data: ModelData
     lm: LinearModel
     balance: RowBlock
+    costs: CostLedger  # cost items and the labelled annual parts of every objective term
     region_pos: dict[str, int]
     weight: np.ndarray  # hours of the year each snapshot stands for [h]
     duration: np.ndarray  # snapshot length [h]
@@ -101,8 +104,29 @@ class BuildContext:
     def add_export(self, coefs, variables):
         self.export_terms.append((np.asarray(coefs, float), np.asarray(variables, object)))
 
-    def add_cost(self, coefs_bn_krw, variables):
+    def add_cost(self, coefs_bn_krw, variables, *labels: CostLabels):
+        """Add Σ coefs · variables to the objective [bn KRW]; `labels` split each coefficient into the annual parts
+        of the cost items it belongs to (Σ_parts W_p · annual = coefficient; see re300.model.costs)."""
+        v = np.asarray(variables, dtype=object)
+        family, position = self.lm.locate(v)
+        self.costs.add_terms(coefs_bn_krw, family, position, v.shape, labels)
         self.lm.add_objective_terms(coefs_bn_krw, variables)
+
+    def add_energy_cost(self, owners: CostOwners, variables, prices_krw_per_mwh: dict):
+        """Cost of the energy of `variables` (rows: `owners`; shape (rows, T), GW): each price component c [KRW/MWh,
+        one per row] is paid on every weighted hour,
+
+            objective coefficient = (Σ_c price_c) · weight_h[t] · W_p(t)     annual part c = price_c · weight_h[t]
+
+        (in bn KRW per GW of the snapshot)."""
+        prices = [np.asarray(p, float) for p in prices_krw_per_mwh.values()]
+        marginal = prices[0]
+        for p in prices[1:]:
+            marginal = marginal + p
+        period = self.period[None, :]
+        labels = [owners.labels(c, p[:, None] * self.weight[None, :] * U.COST_PER_ENERGY, period)
+                  for c, p in zip(prices_krw_per_mwh, prices)]
+        self.add_cost(marginal[:, None] * self.cost_weight[None, :] * U.COST_PER_ENERGY, variables, *labels)
 
     def region_index(self, regions) -> np.ndarray:
         return np.array([self.region_pos[r] for r in regions], dtype=np.int64)
@@ -138,8 +162,10 @@ class BuildContext:
         self._copies[name] = copies[:, seg]
         return self._copies[name]
 
-    def add_constant_cost(self, value_bn_krw: float):
-        """A cost no decision changes (fixed O&M of existing assets) [bn KRW/yr]: part of the objective's value."""
+    def add_constant_cost(self, value_bn_krw: float, *labels: CostLabels):
+        """A cost no decision changes (fixed O&M of existing assets) [bn KRW, present value]: part of the objective's
+        value; `labels` give its annual parts per cost item [bn KRW/yr] (Σ_parts W_p · annual = value)."""
+        self.costs.add_constant(value_bn_krw, labels)
         self.lm.objective_constant += float(value_bn_krw)
 
     def add_to_balance(self, region_idx, coefs, variables):
@@ -156,6 +182,7 @@ class BuiltModel:
     data: ModelData
     meta: dict
     build_seconds: float
+    costs: CostLedger  # labelled cost terms of the objective (re300.model.costs)
 
     @property
     def model(self):
@@ -181,6 +208,7 @@ def build_model(data: ModelData, split_hours: int | None = None) -> BuiltModel:
         data=data,
         lm=lm,
         balance=bal,
+        costs=CostLedger(weight=np.asarray(data.objective_weight, float)),
         region_pos={r: i for i, r in enumerate(data.regions)},
         weight=np.asarray(data.weight_h, float),
         duration=np.asarray(data.duration_h, float),
@@ -193,7 +221,7 @@ def build_model(data: ModelData, split_hours: int | None = None) -> BuiltModel:
     targets.add(ctx)
     re100.add(ctx)
     lm.build_objective()
-    return BuiltModel(lm=lm, data=data, meta=ctx.meta, build_seconds=_time.perf_counter() - t0)
+    return BuiltModel(lm=lm, data=data, meta=ctx.meta, build_seconds=_time.perf_counter() - t0, costs=ctx.costs)
 
 
 __all__ = ["BuildContext", "BuiltModel", "build_model", "COMPONENTS", "U"]

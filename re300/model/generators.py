@@ -11,8 +11,12 @@ from __future__ import annotations
 import numpy as np
 
 from . import units as U
+from .costs import CostOwners
 from .investment import add_builds, capacity_terms, existing_fom_constant
 from .linear import RowBlock
+
+# cost items of each generator (costs.csv rows, in this order)
+COST_COMPONENTS = ("investment", "fixed_om", "variable_and_purchase", "carbon")
 
 
 def add(ctx) -> None:
@@ -26,10 +30,12 @@ def add(ctx) -> None:
     cf = np.asarray(data.availability, float)
     labels = [f"{t}|{r}" for t, r in zip(gens["technology"], gens["region"])]
     fom = data.column("generators", "fom_krw_per_mw")
+    owners = CostOwners("generator", list(gens["technology"]), list(gens["region"]))
+    ctx.costs.declare(owners.kind, owners.assets, owners.regions, COST_COMPONENTS)
 
     new = add_builds(ctx, "generators", "capacity_new", labels, data.column("generators", "max_new_mw"),
                      gens["lifetime_yr"].to_numpy(float), data.column("generators", "capex_annual_krw_per_mw"), fom,
-                     U.POWER, "GW", doc="new generating capacity")
+                     U.POWER, "GW", owners, doc="new generating capacity")
     expandable = new.assets
     # Generators that cannot expand have dispatch <= cf * existing as a simple variable bound.
     ub = cf * existing
@@ -54,9 +60,11 @@ def add(ctx) -> None:
 
     # Costs [bn KRW]: investment and fixed O&M of new capacity are registered by add_builds; fixed O&M of existing
     # capacity is a constant; variable cost and carbon on energy, each hour weighted by W_p.
-    existing_fom_constant(ctx, existing_p, fom, 1.0)
-    marginal = gens["vom_krw_per_mwh"].to_numpy(float) + data.carbon_price_krw_per_t * gens["emission_t_per_mwh"].to_numpy(float)
-    ctx.add_cost(marginal[:, None] * ctx.cost_weight[None, :] * U.COST_PER_ENERGY, dispatch)  # GW x h = GWh
+    existing_fom_constant(ctx, owners, existing_p, fom)
+    ctx.add_energy_cost(owners, dispatch, {
+        "variable_and_purchase": gens["vom_krw_per_mwh"].to_numpy(float),
+        "carbon": data.carbon_price_krw_per_t * gens["emission_t_per_mwh"].to_numpy(float),
+    })
     ctx.meta["generators"] = {"expandable": expandable, "labels": labels}
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import units as U
+from .costs import CostOwners
 from .linear import RowBlock
 
 
@@ -76,12 +77,14 @@ def alive_matrix(years, build_period, lifetime_yr) -> np.ndarray:
 
 
 def add_builds(ctx, family: str, name: str, labels, max_new, lifetime_yr, capex_annual, fom, scale: float,
-               unit: str, doc: str = "") -> Builds:
+               unit: str, owners: CostOwners, doc: str = "") -> Builds:
     """Create the build variables of one capacity family and register their cost.
 
     max_new (N x P): limit on the new capacity in service in each period (data units, inf = none; building in
     period b needs max_new[i, b] > 0); lifetime_yr (N,); capex_annual, fom (N x P) per data unit and year;
-    scale: data unit -> LP unit (U.POWER or U.ENERGY). Costs enter as explained in the module docstring.
+    scale: data unit -> LP unit (U.POWER or U.ENERGY); owners: the N assets as cost items name them. Costs enter as
+    explained in the module docstring, labelled `investment` (annuity of the build period) and `fixed_om` in each
+    period the build serves.
     """
     data = ctx.data
     P = ctx.P
@@ -117,7 +120,10 @@ def add_builds(ctx, family: str, name: str, labels, max_new, lifetime_yr, capex_
         paid_years = alive @ W  # Σ_{p alive} W_p per option
         fom_years = (alive * W[None, :] * fom[asset]).sum(axis=1)
         cost = capex_annual[asset, period] * paid_years + fom_years  # per data unit
-        ctx.add_cost(cost * U.MONEY / scale, variables)
+        option_owners = CostOwners(owners.kind, [owners.assets[i] for i in asset], [owners.regions[i] for i in asset])
+        ctx.add_cost(cost * U.MONEY / scale, variables,
+                     option_owners.labels("investment", alive * capex_annual[asset, period][:, None] * U.MONEY / scale),
+                     option_owners.labels("fixed_om", alive * fom[asset] * U.MONEY / scale))
     if ctx.pathway is not None and len(asset):
         new_capacity_limit_constraint(ctx, builds, labels, max_new * scale, unit)
     ctx.meta.setdefault("builds", {})[family] = builds.meta()
@@ -129,12 +135,14 @@ def family_dim(family: str) -> str:
     return {"generators": "generator", "links": "link"}.get(family, "storage")
 
 
-def existing_fom_constant(ctx, existing, fom, scale: float) -> None:
-    """Fixed O&M of existing capacity, a constant: Σ_p W_p · fom[i,p] · existing[i,p]  [bn KRW]."""
+def existing_fom_constant(ctx, owners: CostOwners, existing, fom) -> None:
+    """Fixed O&M of existing capacity, a constant: Σ_p W_p · fom[i,p] · existing[i,p]  [bn KRW], labelled `fixed_om`
+    of each asset (owners) and period. existing, fom: (N x P) in data units (MW or MWh, KRW per unit and year)."""
     existing = np.asarray(existing, float)
     if existing.size == 0:
         return
-    ctx.add_constant_cost(float(np.sum(np.asarray(fom, float) * existing * ctx.W[None, :])) * U.MONEY)
+    annual = np.asarray(fom, float) * existing  # N x P [KRW/yr]
+    ctx.add_constant_cost(float(np.sum(annual * ctx.W[None, :])) * U.MONEY, owners.labels("fixed_om", annual * U.MONEY))
 
 
 def new_capacity_limit_constraint(ctx, builds: Builds, labels, limit, unit: str = "GW") -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import units as U
+from .costs import CostOwners
 from .linear import RowBlock
 
 
@@ -65,7 +66,11 @@ def hourly_matching_constraint(ctx, load_gw) -> None:
     if penalty is not None:
         slack = ctx.lm.add_variables("re100_shortfall", ("time",), (hours.tolist(),), ub=load_gw[hours], unit="GW",
                                      doc="RE100 load not matched by Honam renewable supply in the hour")
-        ctx.add_cost(penalty * U.COST_PER_ENERGY * ctx.cost_weight[hours], slack)
+        owners = CostOwners("target", ["re100_shortfall"], ["honam"])
+        ctx.costs.declare(owners.kind, owners.assets, owners.regions, ("shortfall_penalty",))
+        annual = penalty * U.COST_PER_ENERGY * ctx.weight[hours]  # bn KRW/yr per GW short in the snapshot
+        ctx.add_cost(penalty * U.COST_PER_ENERGY * ctx.cost_weight[hours], slack,
+                     owners.labels("shortfall_penalty", annual, ctx.period[hours]))
         block.add(np.arange(len(hours)), 1.0, slack)
     block.add_rhs(np.arange(len(hours)), load_gw[hours])
     block.build()

@@ -25,8 +25,12 @@ from __future__ import annotations
 import numpy as np
 
 from . import units as U
+from .costs import CostOwners
 from .investment import add_builds, capacity_terms, existing_fom_constant
 from .linear import RowBlock
+
+# cost items of each storage unit (costs.csv rows, in this order); power, energy and charging power add up in each
+COST_COMPONENTS = ("investment", "fixed_om", "variable_and_purchase")
 
 
 def previous_snapshot(block: np.ndarray) -> np.ndarray:
@@ -62,19 +66,21 @@ def add(ctx) -> None:
     else:
         linked = np.zeros(S, dtype=bool)
 
+    owners = CostOwners("storage", list(st["technology"]), list(st["region"]))
+    ctx.costs.declare(owners.kind, owners.assets, owners.regions, COST_COMPONENTS)
     cost_e, fom_e = col("capex_annual_krw_per_mwh"), col("fom_krw_per_mwh")
     # Fixed-duration storage pays for its energy through its power variable.
     cost_p = col("capex_annual_krw_per_mw") + np.where(fixed[:, None], duration[:, None] * cost_e, 0.0)
     fom_p = col("fom_krw_per_mw") + np.where(fixed[:, None], duration[:, None] * fom_e, 0.0)
     power = add_builds(ctx, "storage_power", "power_new", labels, col("max_new_mw"), st["lifetime_yr"].to_numpy(float),
-                       cost_p, fom_p, U.POWER, "GW", doc="new (discharge) power capacity")
+                       cost_p, fom_p, U.POWER, "GW", owners, doc="new (discharge) power capacity")
     energy = add_builds(ctx, "storage_energy", "energy_new", labels, np.where(fixed[:, None], 0.0, col("max_new_mwh")),
-                        st["energy_lifetime_yr"].to_numpy(float), cost_e, fom_e, U.ENERGY, "GWh",
+                        st["energy_lifetime_yr"].to_numpy(float), cost_e, fom_e, U.ENERGY, "GWh", owners,
                         doc="new energy capacity")
     charge_builds = add_builds(ctx, "storage_charge", "charge_power_new", labels,
                                np.where(separate[:, None], col("charge_max_new_mw"), 0.0),
                                st["charge_lifetime_yr"].to_numpy(float), col("charge_capex_annual_krw_per_mw"),
-                               col("charge_fom_krw_per_mw"), U.POWER, "GW", doc="new charging power capacity")
+                               col("charge_fom_krw_per_mw"), U.POWER, "GW", owners, doc="new charging power capacity")
     p_exp, e_exp, c_exp = power.assets, energy.assets, charge_builds.assets
 
     p_exist = ctx.by_snapshot(p_exist_p) * U.POWER  # S x T [GW]
@@ -110,10 +116,10 @@ def add(ctx) -> None:
     ctx.add_renewable_loss("storage", w, charge)
     ctx.add_renewable_loss("storage", -w, discharge)
 
-    existing_fom_constant(ctx, p_exist_p, col("fom_krw_per_mw"), 1.0)
-    existing_fom_constant(ctx, e_exist_p, fom_e, 1.0)
-    existing_fom_constant(ctx, c_exist_p, col("charge_fom_krw_per_mw"), 1.0)
-    ctx.add_cost(st["vom_krw_per_mwh"].to_numpy(float)[:, None] * ctx.cost_weight[None, :] * U.COST_PER_ENERGY, discharge)
+    existing_fom_constant(ctx, owners, p_exist_p, col("fom_krw_per_mw"))
+    existing_fom_constant(ctx, owners, e_exist_p, fom_e)
+    existing_fom_constant(ctx, owners, c_exist_p, col("charge_fom_krw_per_mw"))
+    ctx.add_energy_cost(owners, discharge, {"variable_and_purchase": st["vom_krw_per_mwh"].to_numpy(float)})
     ctx.meta["storage"] = {"power_expandable": p_exp, "energy_expandable": e_exp, "charge_expandable": c_exp,
                            "labels": labels}
 

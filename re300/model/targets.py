@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import units as U
+from .costs import CostOwners
 from .linear import RowBlock
 
 
@@ -90,7 +91,11 @@ def _target_rows(ctx, kind, name, rhs_gwh, terms, penalty_krw_per_mwh):
         coords = [slack_name] if ctx.pathway is None else [ctx.years[p] for p in has]
         dim = "target" if ctx.pathway is None else "period"
         slack = ctx.lm.add_variables(slack_name, (dim,), (coords,), unit="GWh")
-        ctx.add_cost(penalty_krw_per_mwh * U.COST_PER_ENERGY * ctx.W[has], slack)
+        owners = CostOwners("target", [slack_name], ["honam"])
+        ctx.costs.declare(owners.kind, owners.assets, owners.regions, ("shortfall_penalty",), periods=has)
+        annual = penalty_krw_per_mwh * U.COST_PER_ENERGY * np.ones(len(has))  # bn KRW/yr per GWh short
+        ctx.add_cost(penalty_krw_per_mwh * U.COST_PER_ENERGY * ctx.W[has], slack,
+                     owners.labels("shortfall_penalty", annual, has))
         block.add(np.arange(len(has)), S, slack)
     block.add_rhs(np.arange(len(has)), S * rhs_gwh[has])
     block.build()

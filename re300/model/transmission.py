@@ -12,8 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 from . import units as U
+from .costs import CostOwners
 from .investment import add_builds, capacity_terms, existing_fom_constant
 from .linear import RowBlock
+
+# cost items of each link (costs.csv rows, in this order), in the region it leaves
+COST_COMPONENTS = ("investment", "fixed_om")
 
 
 def add(ctx) -> None:
@@ -30,9 +34,11 @@ def add(ctx) -> None:
     bidir = links["bidirectional"].to_numpy(bool)
     back = np.flatnonzero(bidir)
     fom = data.column("links", "fom_krw_per_mw")
+    owners = CostOwners("link", labels, list(links["from_region"]))
+    ctx.costs.declare(owners.kind, owners.assets, owners.regions, COST_COMPONENTS)
 
     new = add_builds(ctx, "links", "link_new", labels, data.column("links", "max_new_mw"), links["lifetime_yr"].to_numpy(float),
-                     data.column("links", "capex_annual_krw_per_mw"), fom, U.POWER, "GW", doc="new transfer capacity")
+                     data.column("links", "capex_annual_krw_per_mw"), fom, U.POWER, "GW", owners, doc="new transfer capacity")
     expandable = new.assets
     ub = np.where(np.isin(np.arange(L), expandable)[:, None], np.inf, exist)
     fwd = ctx.lm.add_variables("flow_forward", ("link", "time"), (labels, times), ub=ub, unit="GW")
@@ -62,7 +68,7 @@ def add(ctx) -> None:
         if from_honam.any():
             ctx.add_pool(src[from_honam], -np.ones((int(from_honam.sum()), T)), fwd[from_honam])
 
-    existing_fom_constant(ctx, exist_p, fom, 1.0)
+    existing_fom_constant(ctx, owners, exist_p, fom)
     ctx.meta["links"] = {"expandable": expandable, "backward": back, "labels": labels}
 
 

@@ -220,7 +220,7 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
         ds["period_objective_weight"] = _da(W, ("period",), coords, "yr",
                                             "discounted years the period's annual costs count for in the objective (W_p)")
     _add_re100(ds, data, meta, sol, gens, st, links, dispatch, charge, discharge, fwd, coords, cost_w)
-    costs = cost_table(data, meta, sol, cap, dispatch, discharge, unserved)
+    costs = cost_items(built, sol)
     ds = ds.merge(costs.to_xarray().rename({"index": "cost_item"}))
     ds["cost_krw_per_yr"].attrs = {"units": "KRW/yr", "description": "annual cost item (asset, region, component)"
                                    + ("; in the year(s) of its period, undiscounted" if pathway else "")}
@@ -347,105 +347,26 @@ def _add_re100(ds, data, meta, sol, gens, st, links, dispatch, charge, discharge
                                                  "(dual of the hourly matching row; NaN where no row)")
 
 
-def cost_table(data, meta, sol, cap, dispatch, discharge, unserved) -> pd.DataFrame:
-    """Annual cost items [KRW/yr]: one row per asset, region and component (and period in a pathway run).
+def cost_items(built, sol) -> pd.DataFrame:
+    """Annual cost items [KRW/yr], read from the objective's own labelled terms (re300.model.costs): one row per asset,
+    region and component (and period in a pathway run), in the order the model declared them, rows of zero included.
 
-    Investment in period p = Σ_{builds alive in p} annuity × capacity built; fixed O&M on capacity in service;
-    the objective is Σ_p W_p × (items of p)."""
-    pathway = data.pathway is not None
-    P = data.n_periods
+    item of period p = Σ_{its annual parts} annual part × solution value + its annual constants; the objective is
+    Σ_p W_p × (items of p)."""
+    data = built.data
+    ledger = built.costs
+    value = ledger.annual(sol.values) / U.MONEY
+    columns = list(zip(*ledger.items)) if ledger.items else [[]] * 5
     years = data.period_years
-    period = data.period_of_snapshot
-    w = np.asarray(data.weight_h, float)
-    builds = meta.get("builds", {})
-
-    def invest(family, frame, capex_cols, scale):
-        """(rows x periods) annual investment payments of a family's builds."""
-        n = len(getattr(data, frame))
-        out = np.zeros((n, P))
-        b = builds.get(family)
-        if b is None or not len(b["asset"]):
-            return out
-        vals = np.asarray(sol.values[b["name"]], float) / scale
-        annuity = sum(coef * data.column(frame, col) for col, coef in capex_cols)
-        for k, (i, pb) in enumerate(zip(b["asset"], b["period"])):
-            out[i] += b["alive"][k] * vals[k] * annuity[i, pb]
-        return out
-
-    def energy_by_period(series):
-        return np.stack([np.bincount(period, weights=row * w, minlength=P) for row in series]) if len(series) else np.zeros((0, P))
-
-    rows = []
-    gens = data.generators.reset_index(drop=True)
-    g_inv = invest("generators", "generators", [("capex_annual_krw_per_mw", 1.0)], U.POWER)
-    g_total = cap["generators"]["existing"] + cap["generators"]["new"]
-    g_fom = data.column("generators", "fom_krw_per_mw")
-    g_energy = energy_by_period(dispatch)
-    for p in range(P):
-        for i, g in gens.iterrows():
-            e = g_energy[i, p]
-            rows += [
-                ("generator", g.technology, g.region, "investment", g_inv[i, p], years[p]),
-                ("generator", g.technology, g.region, "fixed_om", g_total[i, p] * g_fom[i, p], years[p]),
-                ("generator", g.technology, g.region, "variable_and_purchase", e * g.vom_krw_per_mwh, years[p]),
-                ("generator", g.technology, g.region, "carbon", e * g.emission_t_per_mwh * data.carbon_price_krw_per_t, years[p]),
-            ]
-    st = data.storage.reset_index(drop=True)
-    if len(st):
-        dur = np.nan_to_num(st["fixed_duration_h"].to_numpy(float), nan=0.0)[:, None]
-        s_inv = (invest("storage_power", "storage", [("capex_annual_krw_per_mw", 1.0)], U.POWER)
-                 + invest("storage_energy", "storage", [("capex_annual_krw_per_mwh", 1.0)], U.ENERGY)
-                 + invest("storage_charge", "storage", [("charge_capex_annual_krw_per_mw", 1.0)], U.POWER))
-        # fixed-duration storage: its energy is bought with its power builds
-        pw = builds.get("storage_power")
-        if pw is not None and len(pw["asset"]) and (dur > 0).any():
-            vals = np.asarray(sol.values[pw["name"]], float) / U.POWER
-            ce = data.column("storage", "capex_annual_krw_per_mwh")
-            for k, (i, pb) in enumerate(zip(pw["asset"], pw["period"])):
-                s_inv[i] += pw["alive"][k] * vals[k] * dur[i, 0] * ce[i, pb]
-        fom = (cap["storage_power"]["existing"] + cap["storage_power"]["new"]) * data.column("storage", "fom_krw_per_mw") \
-            + (cap["storage_energy"]["existing"] + cap["storage_energy"]["new"]) * data.column("storage", "fom_krw_per_mwh") \
-            + (cap["storage_charge"]["existing"] + cap["storage_charge"]["new"]) * data.column("storage", "charge_fom_krw_per_mw")
-        s_energy = energy_by_period(discharge)
-        for p in range(P):
-            for i, s in st.iterrows():
-                rows += [
-                    ("storage", s.technology, s.region, "investment", s_inv[i, p], years[p]),
-                    ("storage", s.technology, s.region, "fixed_om", fom[i, p], years[p]),
-                    ("storage", s.technology, s.region, "variable_and_purchase", s_energy[i, p] * s.vom_krw_per_mwh, years[p]),
-                ]
-    links = data.links.reset_index(drop=True)
-    l_inv = invest("links", "links", [("capex_annual_krw_per_mw", 1.0)], U.POWER)
-    l_total = cap["links"]["existing"] + cap["links"]["new"]
-    l_fom = data.column("links", "fom_krw_per_mw") if len(links) else np.zeros((0, P))
-    for p in range(P):
-        for i, l in links.iterrows():
-            rows += [
-                ("link", l.link, l.from_region, "investment", l_inv[i, p], years[p]),
-                ("link", l.link, l.from_region, "fixed_om", l_total[i, p] * l_fom[i, p], years[p]),
-            ]
-    u_energy = energy_by_period(unserved)
-    for p in range(P):
-        for k, r in enumerate(data.regions):
-            if data.region_kind[r] != "export":
-                rows.append(("node", "unserved_energy", r, "value_of_lost_load", u_energy[k, p] * data.value_of_lost_load_krw_per_mwh, years[p]))
-    tg = data.targets
-    for name, pen in (("renewable_shortfall", tg.renewable_slack_krw_per_mwh), ("export_shortfall", tg.export_slack_krw_per_mwh)):
-        if name in sol.values and pen is not None:
-            vals = np.asarray(sol.values[name], float).ravel() / U.ENERGY
-            if pathway:
-                has = np.flatnonzero(np.isfinite(tg.shares(name.split("_")[0], P)))
-                for j, p in enumerate(has):
-                    rows.append(("target", name, "honam", "shortfall_penalty", vals[j] * pen, years[p]))
-            else:
-                rows.append(("target", name, "honam", "shortfall_penalty", float(vals[0]) * pen, years[0]))
-    if "re100_shortfall" in sol.values and tg.renewable_slack_krw_per_mwh is not None:
-        hours = meta["re100"]["hours"]
-        mwh = np.bincount(period[hours], weights=np.asarray(sol.values["re100_shortfall"], float) / U.POWER * w[hours], minlength=P)
-        for p in range(P):
-            rows.append(("target", "re100_shortfall", "honam", "shortfall_penalty", mwh[p] * tg.renewable_slack_krw_per_mwh, years[p]))
-    df = pd.DataFrame(rows, columns=["cost_asset_kind", "cost_asset", "cost_region", "cost_component", "cost_krw_per_yr", "cost_period"])
-    if not pathway:
+    df = pd.DataFrame({
+        "cost_asset_kind": list(columns[0]),
+        "cost_asset": list(columns[1]),
+        "cost_region": list(columns[2]),
+        "cost_component": list(columns[3]),
+        "cost_krw_per_yr": np.asarray(value, float),
+        "cost_period": [years[p] for p in columns[4]],
+    })
+    if data.pathway is None:
         df = df.drop(columns="cost_period")
     return df
 
