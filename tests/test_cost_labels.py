@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from factories import gen, model_data, solve_data
+
 from re300.model.builder import build_model
 from re300.model.costs import CostLabels, CostLedger
 from re300.model.data import Pathway

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import balance, generators, investment, re100, storage, targets, transmission
+from . import units as U
 from .costs import CostLabels, CostLedger, CostOwners
 from .data import ModelData, Pathway
 from .linear import LinearModel, RowBlock
-from . import units as U
 
 # Order matters only for readability of the LP: supply, storage, network, then the sinks/slacks at nodes.
 COMPONENTS = (generators.add, storage.add, transmission.add, balance.add_node_slacks)

@@ -10,8 +10,17 @@ import pandas as pd
 import xarray as xr
 
 from ..model import units as U
-from ..model.data import (BUILD_FAMILIES, BUILD_LIMIT_COLUMNS, GENERATOR_COLUMNS, LINK_COLUMNS, PERIOD_COLUMNS,
-                          STORAGE_COLUMNS, ModelData, Pathway, TargetSettings)
+from ..model.data import (
+    BUILD_FAMILIES,
+    BUILD_LIMIT_COLUMNS,
+    GENERATOR_COLUMNS,
+    LINK_COLUMNS,
+    PERIOD_COLUMNS,
+    STORAGE_COLUMNS,
+    ModelData,
+    Pathway,
+    TargetSettings,
+)
 
 TIME_ATTRS = {"timezone": "Asia/Seoul (UTC+9, no DST)", "convention": "hour-beginning labels"}
 

@@ -174,3 +174,7 @@ def explain_infeasibility(built, sol, options: dict | None = None, year: int | N
     subset = infeasible_subset(built, sol, strategy=None if strategy is None else int(strategy),
                                time_limit_s=None if budget is None else float(budget))
     return subset.describe(year)
+
+
+__all__ = ["InfeasibleSubset", "SubsetGroup", "explain_infeasibility", "highs_subset", "infeasible_subset",
+           "irreducible_subset"]
