@@ -10,6 +10,7 @@ import numpy as np
 
 from . import units as U
 from .costs import CostOwners
+from .names import Var
 
 
 def add_node_slacks(ctx) -> None:
@@ -22,7 +23,7 @@ def add_node_slacks(ctx) -> None:
     h_idx, e_idx = ctx.region_index(honam), ctx.region_index(export)
 
     unserved = ctx.lm.add_variables(
-        "unserved", ("region", "time"), (honam, times), ub=demand[h_idx], unit="GW", doc="unserved demand",
+        Var.UNSERVED, ("region", "time"), (honam, times), ub=demand[h_idx], unit="GW", doc="unserved demand",
     )
     ctx.add_to_balance(h_idx, 1.0, unserved)
     owners = CostOwners("node", ["unserved_energy"] * len(honam), honam)
@@ -30,7 +31,7 @@ def add_node_slacks(ctx) -> None:
     voll = np.full(len(honam), float(data.value_of_lost_load_krw_per_mwh))  # KRW/MWh
     ctx.add_energy_cost(owners, unserved, {"value_of_lost_load": voll})
 
-    absorbed = ctx.lm.add_variables("absorbed", ("region", "time"), (export, times), unit="GW", doc="energy absorbed by export regions")
+    absorbed = ctx.lm.add_variables(Var.ABSORBED, ("region", "time"), (export, times), unit="GW", doc="energy absorbed by export regions")
     ctx.add_to_balance(e_idx, -1.0, absorbed)
 
 

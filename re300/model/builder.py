@@ -17,6 +17,7 @@ from . import units as U
 from .costs import CostLabels, CostLedger, CostOwners
 from .data import ModelData, Pathway
 from .linear import LinearModel, RowBlock
+from .names import Row
 
 # Order matters only for readability of the LP: supply, storage, network, then the sinks/slacks at nodes.
 COMPONENTS = (generators.add, storage.add, transmission.add, balance.add_node_slacks)
@@ -201,7 +202,7 @@ def build_model(data: ModelData, split_hours: int | None = None) -> BuiltModel:
     lm = LinearModel(name=data.name)
     T = data.n_time
     bal = RowBlock(
-        lm, "power_balance", ("region", "time"), (data.regions, list(range(T))), "==", unit="GW",
+        lm, Row.POWER_BALANCE, ("region", "time"), (data.regions, list(range(T))), "==", unit="GW",
         doc="supply + discharge + imports - charge - exports + unserved - absorbed = demand, per region and snapshot",
     )
     ctx = BuildContext(

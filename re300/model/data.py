@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .names import CAPACITY_KINDS
+
 GENERATOR_COLUMNS = {
     # column: meaning [unit]
     "technology": "technology name",
@@ -71,7 +73,6 @@ OPTIONAL_COLUMNS = {
                 "energy_lifetime_yr": np.nan, "charge_lifetime_yr": np.nan},
     "links": {"lifetime_yr": np.nan},
 }
-FRAME_COLUMNS = {"generators": GENERATOR_COLUMNS, "storage": STORAGE_COLUMNS, "links": LINK_COLUMNS}
 # Frame columns that may take one value per investment period (`ModelData.period_data`); the others are static.
 PERIOD_COLUMNS = {
     "generators": ("existing_mw", "max_new_mw", "capex_annual_krw_per_mw", "fom_krw_per_mw"),
@@ -179,8 +180,8 @@ RE100_LOAD_COLUMNS = {
     "matching": "hourly (met every hour by Honam renewable supply) or annual (counted in the volumetric target only)",
 }
 # capacity families that can be built, by the frame they belong to (see `ModelData.fixed_builds`)
-BUILD_FAMILIES = {"generators": "generators", "storage_power": "storage", "storage_energy": "storage",
-                  "storage_charge": "storage", "links": "links"}
+# capacity kind -> the ModelData frame of its assets (re300.model.names)
+BUILD_FAMILIES = {k.family: k.frame for k in CAPACITY_KINDS}
 
 
 @dataclass

@@ -14,6 +14,7 @@ from . import units as U
 from .costs import CostOwners
 from .investment import add_builds, capacity_terms, existing_fom_constant
 from .linear import RowBlock
+from .names import GENERATORS, Row, Var
 
 # cost items of each generator (costs.csv rows, in this order)
 COST_COMPONENTS = ("investment", "fixed_om", "variable_and_purchase", "carbon")
@@ -33,15 +34,14 @@ def add(ctx) -> None:
     owners = CostOwners("generator", list(gens["technology"]), list(gens["region"]))
     ctx.costs.declare(owners.kind, owners.assets, owners.regions, COST_COMPONENTS)
 
-    new = add_builds(ctx, "generators", "capacity_new", labels, data.column("generators", "max_new_mw"),
-                     gens["lifetime_yr"].to_numpy(float), data.column("generators", "capex_annual_krw_per_mw"), fom,
-                     U.POWER, "GW", owners, doc="new generating capacity")
+    new = add_builds(ctx, GENERATORS, labels, data.column("generators", "max_new_mw"), gens["lifetime_yr"].to_numpy(float),
+                     data.column("generators", "capex_annual_krw_per_mw"), fom, owners, doc="new generating capacity")
     expandable = new.assets
     # Generators that cannot expand have dispatch <= cf * existing as a simple variable bound.
     ub = cf * existing
     ub[expandable, :] = np.inf
     dispatch = ctx.lm.add_variables(
-        "dispatch", ("generator", "time"), (labels, list(range(T))), lb=0.0, ub=ub, unit="GW",
+        Var.DISPATCH, ("generator", "time"), (labels, list(range(T))), lb=0.0, ub=ub, unit="GW",
         doc="generator output",
     )
     availability_constraint(ctx, expandable, new, dispatch, cf, existing, labels)
@@ -80,7 +80,7 @@ def availability_constraint(ctx, expandable, new, dispatch, cf, existing, labels
     if len(expandable) == 0:
         return
     block = RowBlock(
-        ctx.lm, "availability", ("generator", "time"), ([labels[i] for i in expandable], list(range(T))), "<=",
+        ctx.lm, Row.AVAILABILITY, ("generator", "time"), ([labels[i] for i in expandable], list(range(T))), "<=",
         unit="GW", doc="dispatch <= capacity factor x total capacity",
     )
     k = np.arange(len(expandable))[:, None]

@@ -28,6 +28,7 @@ from . import units as U
 from .costs import CostOwners
 from .investment import add_builds, capacity_terms, existing_fom_constant
 from .linear import RowBlock
+from .names import STORAGE_CHARGE, STORAGE_ENERGY, STORAGE_POWER, Row, Var
 
 # cost items of each storage unit (costs.csv rows, in this order); power, energy and charging power add up in each
 COST_COMPONENTS = ("investment", "fixed_om", "variable_and_purchase")
@@ -72,15 +73,13 @@ def add(ctx) -> None:
     # Fixed-duration storage pays for its energy through its power variable.
     cost_p = col("capex_annual_krw_per_mw") + np.where(fixed[:, None], duration[:, None] * cost_e, 0.0)
     fom_p = col("fom_krw_per_mw") + np.where(fixed[:, None], duration[:, None] * fom_e, 0.0)
-    power = add_builds(ctx, "storage_power", "power_new", labels, col("max_new_mw"), st["lifetime_yr"].to_numpy(float),
-                       cost_p, fom_p, U.POWER, "GW", owners, doc="new (discharge) power capacity")
-    energy = add_builds(ctx, "storage_energy", "energy_new", labels, np.where(fixed[:, None], 0.0, col("max_new_mwh")),
-                        st["energy_lifetime_yr"].to_numpy(float), cost_e, fom_e, U.ENERGY, "GWh", owners,
-                        doc="new energy capacity")
-    charge_builds = add_builds(ctx, "storage_charge", "charge_power_new", labels,
-                               np.where(separate[:, None], col("charge_max_new_mw"), 0.0),
+    power = add_builds(ctx, STORAGE_POWER, labels, col("max_new_mw"), st["lifetime_yr"].to_numpy(float), cost_p, fom_p,
+                       owners, doc="new (discharge) power capacity")
+    energy = add_builds(ctx, STORAGE_ENERGY, labels, np.where(fixed[:, None], 0.0, col("max_new_mwh")),
+                        st["energy_lifetime_yr"].to_numpy(float), cost_e, fom_e, owners, doc="new energy capacity")
+    charge_builds = add_builds(ctx, STORAGE_CHARGE, labels, np.where(separate[:, None], col("charge_max_new_mw"), 0.0),
                                st["charge_lifetime_yr"].to_numpy(float), col("charge_capex_annual_krw_per_mw"),
-                               col("charge_fom_krw_per_mw"), U.POWER, "GW", owners, doc="new charging power capacity")
+                               col("charge_fom_krw_per_mw"), owners, doc="new charging power capacity")
     p_exp, e_exp, c_exp = power.assets, energy.assets, charge_builds.assets
 
     p_exist = ctx.by_snapshot(p_exist_p) * U.POWER  # S x T [GW]
@@ -93,9 +92,9 @@ def add(ctx) -> None:
     e_fixed_cap = ~np.isin(np.arange(S), e_exp) & ~(fixed & np.isin(np.arange(S), p_exp))
     e_ub = np.where((e_fixed_cap & ~linked)[:, None], e_exist, np.inf)
     e_lb = np.where(linked, -np.inf, 0.0)[:, None] * np.ones((1, T))
-    charge = ctx.lm.add_variables("charge", ("storage", "time"), (labels, times), ub=c_ub, unit="GW")
-    discharge = ctx.lm.add_variables("discharge", ("storage", "time"), (labels, times), ub=d_ub, unit="GW")
-    soc = ctx.lm.add_variables("soc", ("storage", "time"), (labels, times), lb=e_lb, ub=e_ub, unit="GWh")
+    charge = ctx.lm.add_variables(Var.CHARGE, ("storage", "time"), (labels, times), ub=c_ub, unit="GW")
+    discharge = ctx.lm.add_variables(Var.DISCHARGE, ("storage", "time"), (labels, times), ub=d_ub, unit="GW")
+    soc = ctx.lm.add_variables(Var.SOC, ("storage", "time"), (labels, times), lb=e_lb, ub=e_ub, unit="GWh")
 
     power_limit_constraints(ctx, labels, separate, power, charge_builds, charge, discharge, p_exist, c_exist)
     energy_limit_constraint(ctx, labels, fixed & ~linked, duration, power, energy, soc, p_exist, e_exist, skip=linked)
@@ -139,13 +138,13 @@ def power_limit_constraints(ctx, labels, separate, power, charge_builds, charge,
     p_exp, c_exp = power.assets, charge_builds.assets
     shared = np.array([s for s in p_exp if not separate[s]], dtype=np.int64)
     charge_rows = np.union1d(shared, c_exp).astype(np.int64)
-    for name, var, units, own in (("charge_limit", charge, charge_rows, c_exist), ("discharge_limit", discharge, p_exp, p_exist)):
+    for name, var, units, own in ((Row.CHARGE_LIMIT, charge, charge_rows, c_exist), (Row.DISCHARGE_LIMIT, discharge, p_exp, p_exist)):
         if len(units) == 0:
             continue
         block = RowBlock(ctx.lm, name, ("storage", "time"), ([labels[i] for i in units], list(range(T))), "<=", unit="GW")
         rows = block.row_index(np.arange(len(units))[:, None], t)
         block.add(rows, 1.0, var[units])
-        if name == "charge_limit":
+        if name == Row.CHARGE_LIMIT:
             via_power = np.array([not separate[s] for s in units])
             capacity_terms(ctx, block, rows[via_power], -1.0, power, units[via_power])
             capacity_terms(ctx, block, rows[~via_power], -1.0, charge_builds, units[~via_power])
@@ -169,7 +168,7 @@ def energy_limit_constraint(ctx, labels, fixed, duration, power, energy, soc, p_
     units = np.array([s for s in range(S) if not skip[s] and (s in e_set or (fixed[s] and s in p_set))], dtype=np.int64)
     if len(units) == 0:
         return
-    block = RowBlock(ctx.lm, "energy_limit", ("storage", "time"), ([labels[s] for s in units], list(range(T))), "<=", unit="GWh")
+    block = RowBlock(ctx.lm, Row.ENERGY_LIMIT, ("storage", "time"), ([labels[s] for s in units], list(range(T))), "<=", unit="GWh")
     rows = block.row_index(np.arange(len(units))[:, None], np.arange(T)[None, :])
     block.add(rows, 1.0, soc[units])
     free = np.array([s in e_set for s in units])
@@ -194,7 +193,7 @@ def soc_balance_constraint(ctx, st, labels, charge, discharge, soc, linked=None)
     keep = (1.0 - st["standing_loss_per_h"].to_numpy(float))[:, None] ** dt
     eta_c = st["efficiency_charge"].to_numpy(float)[:, None]
     eta_d = st["efficiency_discharge"].to_numpy(float)[:, None]
-    block = RowBlock(ctx.lm, "soc_balance", ("storage", "time"), (labels, list(range(T))), "==", unit="GWh")
+    block = RowBlock(ctx.lm, Row.SOC_BALANCE, ("storage", "time"), (labels, list(range(T))), "==", unit="GWh")
     s_idx = np.arange(S)[:, None]
     rows = block.row_index(s_idx, np.arange(T)[None, :])
     block.add(rows, 1.0, soc)
@@ -244,27 +243,27 @@ def inter_period_constraints(ctx, st, labels, linked, fixed, duration, power, en
     K = len(idx)
     lab = [labels[s] for s in idx]
     keep = (1.0 - st["standing_loss_per_h"].to_numpy(float)[idx])[:, None] ** length[None, :]  # K x C
-    soc_inter = ctx.lm.add_variables("soc_inter", ("storage", "period"), (lab, list(range(D))), unit="GWh")
-    soc_max = ctx.lm.add_variables("soc_max", ("storage", "block"), (lab, list(blocks)), unit="GWh")
-    soc_min = ctx.lm.add_variables("soc_min", ("storage", "block"), (lab, list(blocks)), lb=-np.inf, ub=0.0, unit="GWh")
+    soc_inter = ctx.lm.add_variables(Var.SOC_INTER, ("storage", "period"), (lab, list(range(D))), unit="GWh")
+    soc_max = ctx.lm.add_variables(Var.SOC_MAX, ("storage", "block"), (lab, list(blocks)), unit="GWh")
+    soc_min = ctx.lm.add_variables(Var.SOC_MIN, ("storage", "block"), (lab, list(blocks)), lb=-np.inf, ub=0.0, unit="GWh")
     T = ctx.T
     t = np.arange(T)
     k = np.arange(K)[:, None]
-    for name, bound, sense in (("soc_intra_max", soc_max, "<="), ("soc_intra_min", soc_min, ">=")):
+    for name, bound, sense in ((Row.SOC_INTRA_MAX, soc_max, "<="), (Row.SOC_INTRA_MIN, soc_min, ">=")):
         rb = RowBlock(ctx.lm, name, ("storage", "time"), (lab, list(range(T))), sense, unit="GWh")
         rows = rb.row_index(k, t[None, :])
         rb.add(rows, 1.0, soc[idx])
         rb.add(rows, -1.0, bound[:, block])
         rb.build()
     d = np.arange(D)[None, :]
-    rb = RowBlock(ctx.lm, "soc_inter_balance", ("storage", "period"), (lab, list(range(D))), "==", unit="GWh")
+    rb = RowBlock(ctx.lm, Row.SOC_INTER_BALANCE, ("storage", "period"), (lab, list(range(D))), "==", unit="GWh")
     rows = rb.row_index(k, d)
     rb.add(rows, 1.0, soc_inter[:, nxt])
     rb.add(rows, -keep[:, order], soc_inter)
     rb.add(rows, -1.0, soc[idx][:, last[order]])
     rb.build()
 
-    rb = RowBlock(ctx.lm, "soc_inter_upper", ("storage", "period"), (lab, list(range(D))), "<=", unit="GWh")
+    rb = RowBlock(ctx.lm, Row.SOC_INTER_UPPER, ("storage", "period"), (lab, list(range(D))), "<=", unit="GWh")
     rows = rb.row_index(k, d)
     rb.add(rows, 1.0, soc_inter)
     rb.add(rows, 1.0, soc_max[:, order])
@@ -274,7 +273,7 @@ def inter_period_constraints(ctx, st, labels, linked, fixed, duration, power, en
     cap = np.where(fx[:, None], duration[idx][:, None] * p_exist_p[idx], e_exist_p[idx]) * U.ENERGY  # K x P [GWh]
     rb.add_rhs(rows, cap[:, group])
     rb.build()
-    rb = RowBlock(ctx.lm, "soc_inter_lower", ("storage", "period"), (lab, list(range(D))), ">=", unit="GWh")
+    rb = RowBlock(ctx.lm, Row.SOC_INTER_LOWER, ("storage", "period"), (lab, list(range(D))), ">=", unit="GWh")
     rows = rb.row_index(k, d)
     rb.add(rows, keep[:, order], soc_inter)
     rb.add(rows, 1.0, soc_min[:, order])

@@ -23,6 +23,7 @@ import numpy as np
 from . import units as U
 from .costs import CostOwners
 from .linear import RowBlock
+from .names import SHORTFALL_OF_TARGET, Row
 
 
 def add(ctx) -> None:
@@ -86,7 +87,7 @@ def _target_rows(ctx, kind, name, rhs_gwh, terms, penalty_krw_per_mwh):
         rows = np.broadcast_to(row_of_period[ctx.period[t_idx]], var.shape)
         on = rows >= 0
         block.add(rows[on], S * coefs[on], var[on])
-    slack_name = {"renewable": "renewable_shortfall", "export": "export_shortfall"}[kind]
+    slack_name = SHORTFALL_OF_TARGET[kind]
     if penalty_krw_per_mwh is not None:
         coords = [slack_name] if ctx.pathway is None else [ctx.years[p] for p in has]
         dim = "target" if ctx.pathway is None else "period"
@@ -114,7 +115,7 @@ def renewable_target_constraint(ctx, tg, target_gwh) -> None:
     terms = list(ctx.renewable_terms)
     for kind in kinds:
         terms += [(-np.asarray(coefs, float), var) for coefs, var in ctx.renewable_loss_terms.get(kind, [])]
-    _target_rows(ctx, "renewable", "renewable_target", target_gwh, terms, tg.renewable_slack_krw_per_mwh)
+    _target_rows(ctx, "renewable", Row.RENEWABLE_TARGET, target_gwh, terms, tg.renewable_slack_krw_per_mwh)
 
 
 def export_target_constraint(ctx, tg, target_gwh) -> None:
@@ -123,4 +124,4 @@ def export_target_constraint(ctx, tg, target_gwh) -> None:
 
         Σ_{t in p} w_t Σ_{l into export regions} η_l · flow[l,t] + export_shortfall[p]  ≥  Y_p · D_p      [GWh]
     """
-    _target_rows(ctx, "export", "export_target", target_gwh, list(ctx.export_terms), tg.export_slack_krw_per_mwh)
+    _target_rows(ctx, "export", Row.EXPORT_TARGET, target_gwh, list(ctx.export_terms), tg.export_slack_krw_per_mwh)

@@ -15,6 +15,7 @@ from . import units as U
 from .costs import CostOwners
 from .investment import add_builds, capacity_terms, existing_fom_constant
 from .linear import RowBlock
+from .names import LINKS, Row, Var
 
 # cost items of each link (costs.csv rows, in this order), in the region it leaves
 COST_COMPONENTS = ("investment", "fixed_om")
@@ -37,15 +38,15 @@ def add(ctx) -> None:
     owners = CostOwners("link", labels, list(links["from_region"]))
     ctx.costs.declare(owners.kind, owners.assets, owners.regions, COST_COMPONENTS)
 
-    new = add_builds(ctx, "links", "link_new", labels, data.column("links", "max_new_mw"), links["lifetime_yr"].to_numpy(float),
-                     data.column("links", "capex_annual_krw_per_mw"), fom, U.POWER, "GW", owners, doc="new transfer capacity")
+    new = add_builds(ctx, LINKS, labels, data.column("links", "max_new_mw"), links["lifetime_yr"].to_numpy(float),
+                     data.column("links", "capex_annual_krw_per_mw"), fom, owners, doc="new transfer capacity")
     expandable = new.assets
     ub = np.where(np.isin(np.arange(L), expandable)[:, None], np.inf, exist)
-    fwd = ctx.lm.add_variables("flow_forward", ("link", "time"), (labels, times), ub=ub, unit="GW")
-    bwd = ctx.lm.add_variables("flow_backward", ("link", "time"), ([labels[i] for i in back], times), ub=ub[back], unit="GW")
+    fwd = ctx.lm.add_variables(Var.FLOW_FORWARD, ("link", "time"), (labels, times), ub=ub, unit="GW")
+    bwd = ctx.lm.add_variables(Var.FLOW_BACKWARD, ("link", "time"), ([labels[i] for i in back], times), ub=ub[back], unit="GW")
 
-    flow_limit_constraint(ctx, "flow_limit_forward", labels, expandable, np.arange(L), fwd, new, exist)
-    flow_limit_constraint(ctx, "flow_limit_backward", labels, expandable, back, bwd, new, exist)
+    flow_limit_constraint(ctx, Row.FLOW_LIMIT_FORWARD, labels, expandable, np.arange(L), fwd, new, exist)
+    flow_limit_constraint(ctx, Row.FLOW_LIMIT_BACKWARD, labels, expandable, back, bwd, new, exist)
 
     src = ctx.region_index(links["from_region"])
     dst = ctx.region_index(links["to_region"])

@@ -21,6 +21,7 @@ from ..model.data import (
     Pathway,
     TargetSettings,
 )
+from ..model.names import CAPACITY_KINDS, Row, Var
 
 TIME_ATTRS = {"timezone": "Asia/Seoul (UTC+9, no DST)", "convention": "hour-beginning labels"}
 
@@ -50,11 +51,8 @@ def _capacities(data: ModelData, meta: dict, v: dict) -> dict:
     out = {}
     P = data.n_periods
     builds = meta.get("builds", {})
-    for family, frame, col, scale in (("generators", "generators", "existing_mw", U.POWER),
-                                      ("storage_power", "storage", "existing_mw", U.POWER),
-                                      ("storage_energy", "storage", "existing_mwh", U.ENERGY),
-                                      ("storage_charge", "storage", "charge_existing_mw", U.POWER),
-                                      ("links", "links", "existing_mw", U.POWER)):
+    for kind in CAPACITY_KINDS:
+        family, frame, col, scale = kind.family, kind.frame, kind.existing, kind.scale
         n = len(getattr(data, frame))
         existing = data.column(frame, col) if n else np.zeros((0, P))
         b = builds.get(family)
@@ -123,7 +121,7 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
     G = len(gens)
     g_exist, g_new = cap["generators"]["existing"], cap["generators"]["new"]
     g_total = g_exist + g_new  # G x P
-    dispatch = v["dispatch"] * P_ if G else np.zeros((0, T))
+    dispatch = v[Var.DISPATCH] * P_ if G else np.zeros((0, T))
     available = data.availability * g_total[:, period] if G else np.zeros((0, T))
     curtail = np.where(gens["renewable"].to_numpy(bool)[:, None], np.maximum(available - dispatch, 0.0), 0.0)
 
@@ -131,9 +129,9 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
     S = len(st)
     p_exist, p_new = cap["storage_power"]["existing"], cap["storage_power"]["new"]
     e_exist, e_new = cap["storage_energy"]["existing"], cap["storage_energy"]["new"]
-    charge = v["charge"] * P_ if S else np.zeros((0, T))
-    discharge = v["discharge"] * P_ if S else np.zeros((0, T))
-    soc = v["soc"] * E if S else np.zeros((0, T))
+    charge = v[Var.CHARGE] * P_ if S else np.zeros((0, T))
+    discharge = v[Var.DISCHARGE] * P_ if S else np.zeros((0, T))
+    soc = v[Var.SOC] * E if S else np.zeros((0, T))
 
     nan_grid = np.full((len(techs), len(regions), P), np.nan)
     cap_exist = _grid(gens, techs, regions, g_exist) if G else nan_grid.copy()
@@ -175,8 +173,8 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
                         "the start of the typical period; add soc_inter_mwh of the calendar period for the level)")
     if "soc_inter" in v:
         linked = st["inter_period"].to_numpy(bool)
-        inter = np.full((S, v["soc_inter"].shape[1]), np.nan)
-        inter[linked] = v["soc_inter"] * E
+        inter = np.full((S, v[Var.SOC_INTER].shape[1]), np.nan)
+        inter[linked] = v[Var.SOC_INTER] * E
         ds = ds.assign_coords(original_period=np.arange(inter.shape[1]))
         coords["original_period"] = ds["original_period"]
         ds["soc_inter_mwh"] = _da(_grid(st, techs, regions, inter), ("technology", "region", "original_period"), coords, "MWh",
@@ -186,10 +184,10 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
     # ---- links ----------------------------------------------------------------------------------
     L = len(links)
     l_exist, l_new = cap["links"]["existing"], cap["links"]["new"]
-    fwd = v["flow_forward"] * P_ if L else np.zeros((0, T))
+    fwd = v[Var.FLOW_FORWARD] * P_ if L else np.zeros((0, T))
     bwd = np.zeros((L, T))
     if L and len(meta["links"]["backward"]):
-        bwd[meta["links"]["backward"]] = v["flow_backward"] * P_
+        bwd[meta["links"]["backward"]] = v[Var.FLOW_BACKWARD] * P_
     eff = links["efficiency"].to_numpy(float) if L else np.zeros(0)
     l_dims = ("link",) + (("period",) if pathway else ())
     ds["link_capacity_existing_mw"] = _da(q(l_exist), l_dims, coords, "MW", "existing transfer capacity")
@@ -206,14 +204,14 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
     unserved = np.zeros((len(regions), T))
     absorbed = np.zeros((len(regions), T))
     if honam:
-        unserved[[regions.index(r) for r in honam]] = v["unserved"] * P_
+        unserved[[regions.index(r) for r in honam]] = v[Var.UNSERVED] * P_
     if export:
-        absorbed[[regions.index(r) for r in export]] = v["absorbed"] * P_
+        absorbed[[regions.index(r) for r in export]] = v[Var.ABSORBED] * P_
     ds["demand_mw"] = _da(data.demand_mw.to_numpy(float).T, ("region", "time"), coords, "MW", "electricity demand")
     ds["unserved_mw"] = _da(unserved, ("region", "time"), coords, "MW", "demand not served (priced at the value of lost load)")
     ds["exports_received_mw"] = _da(absorbed, ("region", "time"), coords, "MW", "energy arriving in an export region")
     cost_w = w * W[period]
-    bal_dual = sol.duals.get("power_balance")
+    bal_dual = sol.duals.get(Row.POWER_BALANCE)
     price = bal_dual / cost_w[None, :] * U.PRICE_TO_KRW_PER_MWH if bal_dual is not None else np.full((len(regions), T), np.nan)
     ds["price_krw_per_mwh"] = _da(price, ("region", "time"), coords, "KRW/MWh", "marginal price: dual of the power balance per MWh")
 
@@ -346,8 +344,8 @@ def _add_re100(ds, data, meta, sol, gens, st, links, dispatch, charge, discharge
     hours = meta.get("re100", {}).get("hours")
     if hours is not None:
         if "re100_shortfall" in sol.values:
-            short[hours] = np.asarray(sol.values["re100_shortfall"], float) / U.POWER
-        dual = sol.duals.get("re100_hourly_match")
+            short[hours] = np.asarray(sol.values[Var.RE100_SHORTFALL], float) / U.POWER
+        dual = sol.duals.get(Row.RE100_HOURLY_MATCH)
         if dual is not None:
             price[hours] = np.asarray(dual, float) / cost_w[hours] * U.PRICE_TO_KRW_PER_MWH
     ds["re100_shortfall_mw"] = _da(short, ("time",), coords, "MW", "hourly-matched RE100 load not met by the pool")

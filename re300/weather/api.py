@@ -135,15 +135,6 @@ def apply_weather_files(wx: synth.SiteWeather, tables: WeatherTables, specs: Map
                                csi_daily=csi, ghi_target_monthly=target), read
 
 
-def _sites_needed(tables: WeatherTables, pairs) -> list[str]:
-    names = []
-    for p in pairs:
-        s = tables.profile_sites[p][0]
-        if s not in names:
-            names.append(s)
-    return names
-
-
 def _compute_capacity_factors(tables: WeatherTables, pairs: list[tuple[str, str]], weather_year: int,
                               seed: int, files: Mapping[str, FileSpec] | None = None) -> pd.DataFrame:
     # Weather for *all* sites, so a site's weather does not depend on which pairs were requested.
