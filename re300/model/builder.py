@@ -80,16 +80,16 @@ class BuildContext:
         """(rows x periods) -> (rows x snapshots): each snapshot takes its period's value."""
         return np.asarray(per_period, float)[:, self.period]
 
-    def segments(self) -> np.ndarray:
-        """Segment id of each snapshot for the `split_hours` lever: groups of split_hours snapshots, never
-        spanning two investment periods."""
+    def split_groups(self) -> np.ndarray:
+        """Split group of each snapshot for the `split_hours` lever: consecutive groups of split_hours snapshots,
+        never spanning two investment periods (not to be confused with the tsam segments of a typical day)."""
         H = int(self.split_hours)
         period = self.period
         starts = np.searchsorted(period, np.arange(self.P))
         local = np.arange(self.T) - starts[period]
         key = period * (self.T + 1) + local // H
-        _, seg = np.unique(key, return_inverse=True)
-        return seg
+        _, group = np.unique(key, return_inverse=True)
+        return group
 
     def add_pool(self, region_idx, coefs, variables):
         """Register terms of the hourly renewable pool (GW; shapes (n, T)) that RE100 loads are matched against."""
@@ -149,18 +149,18 @@ class BuildContext:
             return np.broadcast_to(v[:, None], (K, self.T))
         if name in self._copies:
             return self._copies[name]
-        seg = self.segments()
-        nseg = int(seg.max()) + 1
-        copies = self.lm.add_variables(f"{name}_copy", ("item", "segment"), (list(range(K)), list(range(nseg))), unit="")
-        rb = RowBlock(self.lm, f"{name}_copy_chain", ("item", "segment"), (list(range(K)), list(range(nseg))), "==")
+        group = self.split_groups()
+        ngroups = int(group.max()) + 1
+        copies = self.lm.add_variables(f"{name}_copy", ("item", "split_group"), (list(range(K)), list(range(ngroups))), unit="")
+        rb = RowBlock(self.lm, f"{name}_copy_chain", ("item", "split_group"), (list(range(K)), list(range(ngroups))), "==")
         k = np.arange(K)[:, None]
-        rows = rb.row_index(k, np.arange(nseg)[None, :])
+        rows = rb.row_index(k, np.arange(ngroups)[None, :])
         rb.add(rows, 1.0, copies)
         rb.add(rows[:, 0], -1.0, v)
-        if nseg > 1:
+        if ngroups > 1:
             rb.add(rows[:, 1:], -1.0, copies[:, :-1])
         rb.build()
-        self._copies[name] = copies[:, seg]
+        self._copies[name] = copies[:, group]
         return self._copies[name]
 
     def add_constant_cost(self, value_bn_krw: float, *labels: CostLabels):

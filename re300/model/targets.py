@@ -47,18 +47,18 @@ def _partial_sums(ctx, name, terms):
     """
     if not ctx.split_hours or not terms:
         return terms
-    seg = ctx.segments()
-    nseg = int(seg.max()) + 1
-    part = ctx.lm.add_variables(f"{name}_part", ("segment",), (list(range(nseg)),), lb=-np.inf, unit="GWh")
-    rb = RowBlock(ctx.lm, f"{name}_part_sum", ("segment",), (list(range(nseg)),), "==", unit="GWh")
-    rb.add(np.arange(nseg), 1.0, part)
+    group = ctx.split_groups()
+    ngroups = int(group.max()) + 1
+    part = ctx.lm.add_variables(f"{name}_part", ("split_group",), (list(range(ngroups)),), lb=-np.inf, unit="GWh")
+    rb = RowBlock(ctx.lm, f"{name}_part_sum", ("split_group",), (list(range(ngroups)),), "==", unit="GWh")
+    rb.add(np.arange(ngroups), 1.0, part)
     for coefs, var in terms:
         var = np.asarray(var, dtype=object)
         coefs = np.broadcast_to(np.asarray(coefs, float), var.shape)
-        rows = np.broadcast_to(seg, var.shape)
+        rows = np.broadcast_to(group, var.shape)
         rb.add(rows, -coefs, var)
     rb.build()
-    first = np.searchsorted(seg, np.arange(nseg))  # segments are contiguous and numbered in time order
+    first = np.searchsorted(group, np.arange(ngroups))  # groups are contiguous and numbered in time order
     coefs = np.zeros(ctx.T)
     coefs[first] = 1.0
     var_t = np.full(ctx.T, None, dtype=object)
