@@ -2,7 +2,7 @@
 
 Variables
     unserved[r, t]   demand not served in a Honam region, priced at the value of lost load   [GW]
-    absorbed[r, t]   energy taken by an export region (the Capital region takes what arrives) [GW]
+(what export regions take, `absorbed`, is created by re300.model.exports)
 """
 from __future__ import annotations
 
@@ -19,8 +19,7 @@ def add_node_slacks(ctx) -> None:
     times = list(range(T))
     demand = data.demand_mw.to_numpy(float).T * U.POWER  # region x time [GW]
     honam = [r for r in data.regions if data.region_kind[r] != "export"]
-    export = [r for r in data.regions if data.region_kind[r] == "export"]
-    h_idx, e_idx = ctx.region_index(honam), ctx.region_index(export)
+    h_idx = ctx.region_index(honam)
 
     unserved = ctx.lm.add_variables(
         Var.UNSERVED, ("region", "time"), (honam, times), ub=demand[h_idx], unit="GW", doc="unserved demand",
@@ -30,9 +29,6 @@ def add_node_slacks(ctx) -> None:
     ctx.costs.declare(owners.kind, owners.assets, owners.regions, ("value_of_lost_load",))
     voll = np.full(len(honam), float(data.value_of_lost_load_krw_per_mwh))  # KRW/MWh
     ctx.add_energy_cost(owners, unserved, {"value_of_lost_load": voll})
-
-    absorbed = ctx.lm.add_variables(Var.ABSORBED, ("region", "time"), (export, times), unit="GW", doc="energy absorbed by export regions")
-    ctx.add_to_balance(e_idx, -1.0, absorbed)
 
 
 def power_balance(ctx) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import balance, generators, investment, re100, storage, targets, transmission
+from . import adequacy, balance, exports, generators, investment, re100, storage, targets, transmission
 from . import units as U
 from .costs import CostLabels, CostLedger, CostOwners
 from .data import ModelData, Pathway
@@ -20,7 +20,10 @@ from .linear import LinearModel, RowBlock
 from .names import Row
 
 # Order matters only for readability of the LP: supply, storage, network, then the sinks/slacks at nodes.
-COMPONENTS = (generators.add, storage.add, transmission.add, balance.add_node_slacks)
+COMPONENTS = (generators.add, storage.add, transmission.add, balance.add_node_slacks, exports.add)
+# Rules that read what the components registered, applied after them (each writes its own rows).
+RULES = (investment.build_rate_constraint, balance.power_balance, targets.add, re100.add,
+         exports.renewable_only_exports_constraint, adequacy.add)
 
 
 @dataclass
@@ -43,7 +46,17 @@ class BuildContext:
     # hourly Honam renewable pool for the RE100 matching (re300.model.re100): (region_idx, coefs, variables) [GW]
     pool_terms: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     builds: dict = field(default_factory=dict)  # family -> investment.Builds
+    # non-renewable energy entering Honam (its own non-renewable output, imports from export regions), per snapshot,
+    # for the renewable-only-exports rule (re300.model.exports): (coefs, variables) shaped (n, T) [GW]
+    nonrenewable_in_terms: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    # firm capacity for the adequacy rule (re300.model.adequacy): constant [GW] per period and (periods, coefs, vars)
+    firm_constant_gw: np.ndarray = None
+    firm_terms: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     _copies: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.firm_constant_gw is None:
+            self.firm_constant_gw = np.zeros(self.data.n_periods)
 
     @property
     def T(self) -> int:
@@ -101,6 +114,10 @@ class BuildContext:
     def add_renewable_loss(self, kind: str, coefs, variables):
         """Losses that the target accounting may deduct (kind: 'storage' or 'transmission'); coefs >= 0."""
         self.renewable_loss_terms.setdefault(kind, []).append((np.asarray(coefs, float), np.asarray(variables, object)))
+
+    def add_nonrenewable_in(self, coefs, variables):
+        """Register non-renewable energy entering Honam (GW; shapes (n, T)) for the renewable-only-exports rule."""
+        self.nonrenewable_in_terms.append((np.asarray(coefs, float), np.asarray(variables, object)))
 
     def add_export(self, coefs, variables):
         self.export_terms.append((np.asarray(coefs, float), np.asarray(variables, object)))
@@ -217,12 +234,10 @@ def build_model(data: ModelData, split_hours: int | None = None) -> BuiltModel:
     )
     for add in COMPONENTS:
         add(ctx)
-    investment.build_rate_constraint(ctx)
-    balance.power_balance(ctx)
-    targets.add(ctx)
-    re100.add(ctx)
+    for rule in RULES:
+        rule(ctx)
     lm.build_objective()
     return BuiltModel(lm=lm, data=data, meta=ctx.meta, build_seconds=_time.perf_counter() - t0, costs=ctx.costs)
 
 
-__all__ = ["BuildContext", "BuiltModel", "build_model", "COMPONENTS", "U"]
+__all__ = ["BuildContext", "BuiltModel", "build_model", "COMPONENTS", "RULES", "U"]

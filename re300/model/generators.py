@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import units as U
+from .adequacy import register_firm
 from .costs import CostOwners
 from .investment import add_builds, capacity_terms, existing_fom_constant
 from .linear import RowBlock
@@ -57,6 +58,11 @@ def add(ctx) -> None:
         pool = renewable & honam
         if pool.any():
             ctx.add_pool(region_idx[pool], np.ones((int(pool.sum()), T)), dispatch[pool])
+    honam = np.array([data.region_kind[r] == "honam" for r in gens["region"]])
+    nonrenewable_in_honam = ~renewable & honam
+    if nonrenewable_in_honam.any():
+        ctx.add_nonrenewable_in(np.ones((int(nonrenewable_in_honam.sum()), T)), dispatch[nonrenewable_in_honam])
+    register_firm(ctx, np.where(honam, gens["capacity_credit"].to_numpy(float), 0.0), existing_p, new)
 
     # Costs [bn KRW]: investment and fixed O&M of new capacity are registered by add_builds; fixed O&M of existing
     # capacity is a constant; variable cost and carbon on energy, each hour weighted by W_p.

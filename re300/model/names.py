@@ -72,6 +72,8 @@ class Var:
     RENEWABLE_SHORTFALL = "renewable_shortfall"  # renewable target missed [GWh]
     EXPORT_SHORTFALL = "export_shortfall"  # export commitment missed [GWh]
     RE100_SHORTFALL = "re100_shortfall"  # hourly-matched RE100 load not met [GW]
+    SOLD = "sold"  # stored medium sold out of storage (hydrogen to industry) [GW of the medium]
+    FIRM_STORAGE = "firm_storage"  # storage power credited as firm in the adequacy rule [GW]
 
 
 class Row:
@@ -94,6 +96,11 @@ class Row:
     EXPORT_TARGET = "export_target"
     BUILD_RATE = "build_rate"
     RE100_HOURLY_MATCH = "re100_hourly_match"
+    RENEWABLE_ONLY_EXPORTS = "renewable_only_exports"
+    ADEQUACY = "adequacy"
+    FIRM_STORAGE_POWER = "firm_storage_power"
+    FIRM_STORAGE_ENERGY = "firm_storage_energy"
+    SALES_LIMIT = "sales_limit"
 
 
 TARGET_ROWS = (Row.RENEWABLE_TARGET, Row.EXPORT_TARGET)

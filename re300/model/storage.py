@@ -12,6 +12,8 @@ Variables
                        (for storage linked across typical periods: relative to the period's start, may be < 0)
     soc_inter[s, d]    energy stored at the start of original period d (linked storage only)    [GWh]
     soc_max[s, c], soc_min[s, c]   highest / lowest relative state of charge within typical period c [GWh]
+    sold[s, t]         stored medium sold out of storage with a sale price (hydrogen to industry)  [GW of the medium]
+    firm_storage[s, p] power credited as firm capacity in the adequacy rule (re300.model.adequacy) [GW]
 
 Energy is counted in the stored medium: MWh of electricity for batteries and pumped hydro, MWh of hydrogen
 (lower heating value) for a hydrogen chain, whose efficiency_charge is the electrolyser's (MWh_H2 per MWh
@@ -32,6 +34,7 @@ from .names import STORAGE_CHARGE, STORAGE_ENERGY, STORAGE_POWER, Row, Var
 
 # cost items of each storage unit (costs.csv rows, in this order); power, energy and charging power add up in each
 COST_COMPONENTS = ("investment", "fixed_om", "variable_and_purchase")
+SALES_COMPONENT = "product_sales"
 
 
 def previous_snapshot(block: np.ndarray) -> np.ndarray:
@@ -96,9 +99,10 @@ def add(ctx) -> None:
     discharge = ctx.lm.add_variables(Var.DISCHARGE, ("storage", "time"), (labels, times), ub=d_ub, unit="GW")
     soc = ctx.lm.add_variables(Var.SOC, ("storage", "time"), (labels, times), lb=e_lb, ub=e_ub, unit="GWh")
 
+    sellers, sold = add_sales(ctx, st, labels)
     power_limit_constraints(ctx, labels, separate, power, charge_builds, charge, discharge, p_exist, c_exist)
     energy_limit_constraint(ctx, labels, fixed & ~linked, duration, power, energy, soc, p_exist, e_exist, skip=linked)
-    soc_balance_constraint(ctx, st, labels, charge, discharge, soc, linked)
+    soc_balance_constraint(ctx, st, labels, charge, discharge, soc, linked, sales=(sellers, sold))
     if linked.any():
         inter_period_constraints(ctx, st, labels, linked, fixed, duration, power, energy, soc, p_exist_p, e_exist_p)
 
@@ -115,6 +119,9 @@ def add(ctx) -> None:
     ctx.add_renewable_loss("storage", w, charge)
     ctx.add_renewable_loss("storage", -w, discharge)
 
+    if len(sellers):
+        sales_accounting(ctx, st, sellers, sold)
+    firm_storage_constraints(ctx, st, labels, fixed, duration, power, energy, p_exist_p, e_exist_p)
     existing_fom_constant(ctx, owners, p_exist_p, col("fom_krw_per_mw"))
     existing_fom_constant(ctx, owners, e_exist_p, fom_e)
     existing_fom_constant(ctx, owners, c_exist_p, col("charge_fom_krw_per_mw"))
@@ -178,10 +185,11 @@ def energy_limit_constraint(ctx, labels, fixed, duration, power, energy, soc, p_
     block.build()
 
 
-def soc_balance_constraint(ctx, st, labels, charge, discharge, soc, linked=None) -> None:
-    """Energy stored evolves with charging, discharging and standing losses, cyclically within each block:
+def soc_balance_constraint(ctx, st, labels, charge, discharge, soc, linked=None, sales=None) -> None:
+    """Energy stored evolves with charging, discharging, sales and standing losses, cyclically within each block:
 
-        soc[s,t] − (1 − loss[s])^Δt · soc[s,prev(t)] − η_ch[s]·Δt·charge[s,t] + Δt/η_dis[s] · discharge[s,t] = 0   [GWh]
+        soc[s,t] − (1 − loss[s])^Δt · soc[s,prev(t)] − η_ch[s]·Δt·charge[s,t] + Δt/η_dis[s] · discharge[s,t]
+          + Δt · sold[s,t] = 0                                                                          [GWh]
 
     where prev(t) is the previous snapshot of t's block and the first snapshot's predecessor is the block's last.
     For storage linked across typical periods the first snapshot of a block has no predecessor term (its state
@@ -204,6 +212,9 @@ def soc_balance_constraint(ctx, st, labels, charge, discharge, soc, linked=None)
     block.add(rows, -prev_coef, soc[:, prev])
     block.add(rows, -eta_c * dt, charge)
     block.add(rows, dt / eta_d, discharge)
+    if sales is not None and len(sales[0]):
+        sellers, sold = sales
+        block.add(rows[sellers], np.broadcast_to(dt, (len(sellers), T)), sold)
     block.build()
 
 
@@ -278,3 +289,93 @@ def inter_period_constraints(ctx, st, labels, linked, fixed, duration, power, en
     rb.add(rows, keep[:, order], soc_inter)
     rb.add(rows, 1.0, soc_min[:, order])
     rb.build()
+
+
+def add_sales(ctx, st, labels) -> tuple[np.ndarray, np.ndarray]:
+    """Sales of the stored medium out of storage (Power-to-X: hydrogen from electrolysers sold to industry), for storage
+    with a sale price. Variables sold[s,t] [GW of the medium]; the revenue price × weight_h × sold is credited in the
+    objective (cost item `product_sales`), and the quantity is capped per year (`sales_limit_constraint`)."""
+    price = np.nan_to_num(st["sale_price_krw_per_mwh"].to_numpy(float), nan=0.0)
+    sellers = np.flatnonzero(price > 0)
+    if not len(sellers):
+        return sellers, np.zeros((0, ctx.T), dtype=object)
+    sold = ctx.lm.add_variables(Var.SOLD, ("storage", "time"), ([labels[i] for i in sellers], list(range(ctx.T))), unit="GW",
+                                doc="stored medium sold out of storage (e.g. hydrogen to industry)")
+    owners = CostOwners("storage", [st["technology"].iat[i] for i in sellers], [st["region"].iat[i] for i in sellers])
+    ctx.costs.declare(owners.kind, owners.assets, owners.regions, (SALES_COMPONENT,))
+    ctx.add_energy_cost(owners, sold, {SALES_COMPONENT: -price[sellers]})
+    sales_limit_constraint(ctx, st, labels, sellers, sold)
+    return sellers, sold
+
+
+def sales_limit_constraint(ctx, st, labels, sellers, sold) -> None:
+    """What is sold in a year stays within the buyers' demand (per storage and investment period):
+
+        Σ_{t in p} weight_h[t] · sold[s,t]  ≤  sale_max[s]                                [GWh of the medium/yr]
+    """
+    cap = np.asarray(st["sale_max_mwh_per_yr"].to_numpy(float)[sellers], float) * U.ENERGY
+    finite = np.isfinite(cap)
+    if not finite.any():
+        return
+    rows_of = np.flatnonzero(finite)
+    P = ctx.P
+    block = RowBlock(ctx.lm, Row.SALES_LIMIT, ("storage", "period"), ([labels[sellers[k]] for k in rows_of], list(range(P))),
+                     "<=", unit="GWh")
+    rows = block.row_index(np.arange(len(rows_of))[:, None], ctx.period[None, :])
+    block.add(rows, np.broadcast_to(ctx.weight[None, :], rows.shape), sold[rows_of])
+    block.add_rhs(block.row_index(np.arange(len(rows_of))[:, None], np.arange(P)[None, :]),
+                  np.broadcast_to(cap[rows_of][:, None], (len(rows_of), P)))
+    block.build()
+
+
+def sales_accounting(ctx, st, sellers, sold) -> None:
+    """What sales mean for the targets: the electricity that made the sold medium, Σ weight_h · sold / η_ch, is not a
+    storage loss (it left as a product), and — when `TargetSettings.sales_count_as_export` (the 2021 study's surplus
+    "to other regions or abroad") — it counts towards the export commitment."""
+    w = ctx.weight[None, :] / st["efficiency_charge"].to_numpy(float)[sellers][:, None]
+    ctx.add_renewable_loss("storage", -np.broadcast_to(w, sold.shape), sold)
+    if ctx.data.targets.sales_count_as_export:
+        ctx.add_export(np.broadcast_to(w, sold.shape), sold)
+
+
+def firm_storage_constraints(ctx, st, labels, fixed, duration, power, energy, p_exist_p, e_exist_p) -> None:
+    """Storage in Honam counts towards firm capacity (re300.model.adequacy) at its credit, as far as its energy lasts:
+
+        firm_storage[s,p] − credit_s · Σ_{b alive in p} power_new[s,b]  ≤  credit_s · existing_power[s,p]          [GW]
+        firm_storage[s,p] − credit_s / H · Σ_{b alive in p} energy_new[s,b]  ≤  credit_s / H · existing_energy[s,p] [GW]
+
+    (fixed-duration storage: energy_new = duration · power_new); H = `Adequacy.storage_hours`.
+    """
+    data = ctx.data
+    if data.adequacy is None:
+        return
+    honam = np.array([data.region_kind[r] == "honam" for r in st["region"]])
+    credit = np.where(honam, np.nan_to_num(st["capacity_credit"].to_numpy(float), nan=0.0), 0.0)
+    units = np.flatnonzero(credit > 0)
+    if not len(units):
+        return
+    P, H = ctx.P, float(data.adequacy.storage_hours)
+    periods = np.arange(P)
+    lab = [labels[i] for i in units]
+    firm = ctx.lm.add_variables(Var.FIRM_STORAGE, ("storage", "period"), (lab, list(periods)), unit="GW",
+                                doc="storage power credited as firm capacity")
+    c = credit[units][:, None]
+    k = np.arange(len(units))[:, None]
+    rb = RowBlock(ctx.lm, Row.FIRM_STORAGE_POWER, ("storage", "period"), (lab, list(periods)), "<=", unit="GW")
+    rows = rb.row_index(k, periods[None, :])
+    rb.add(rows, 1.0, firm)
+    capacity_terms(ctx, rb, rows, -np.broadcast_to(c, rows.shape), power, units, period=periods)
+    rb.add_rhs(rows, c * p_exist_p[units] * U.POWER)
+    rb.build()
+    rb = RowBlock(ctx.lm, Row.FIRM_STORAGE_ENERGY, ("storage", "period"), (lab, list(periods)), "<=", unit="GW")
+    rows = rb.row_index(k, periods[None, :])
+    rb.add(rows, 1.0, firm)
+    fx = fixed[units]
+    capacity_terms(ctx, rb, rows[fx], -np.broadcast_to(c[fx] * duration[units][fx][:, None] / H, (int(fx.sum()), P)),
+                   power, units[fx], period=periods)
+    capacity_terms(ctx, rb, rows[~fx], -np.broadcast_to(c[~fx] / H, (int((~fx).sum()), P)), energy, units[~fx],
+                   period=periods)
+    rb.add_rhs(rows, c * e_exist_p[units] * U.ENERGY / H)
+    rb.build()
+    for j in range(len(units)):
+        ctx.firm_terms.append((periods, np.ones(P), firm[j]))
