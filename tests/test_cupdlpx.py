@@ -215,6 +215,24 @@ def test_module_present_but_no_gpu_is_one_clear_error(monkeypatch):
         solve(build_model(pv_case()), SolverOptions(method="cupdlpx"))
 
 
+def test_real_module_accepts_re300s_parameters():
+    # Where the real cupdlpx module can be imported (a GPU machine, or a CPU machine where it was built), the names
+    # re300 sets are cuPDLPx's: build a Model and set them, without solving (solving needs the GPU).
+    try:
+        import cupdlpx
+    except ImportError as e:
+        pytest.skip(f"the cupdlpx module cannot be imported here: {e}")
+    lp = compile_arrays(build_model(pv_case()))
+    model = cupdlpx.Model(objective_vector=lp.cost, constraint_matrix=lp.A.tocsr(), constraint_lower_bound=lp.row_lower,
+                          constraint_upper_bound=lp.row_upper, variable_lower_bound=lp.col_lower,
+                          variable_upper_bound=lp.col_upper)
+    model.setObjectiveConstant(lp.offset)
+    params = gpu.cupdlpx_params(SolverOptions(method="cupdlpx", time_limit_s=60, options={"tolerance": 1e-5}))
+    model.setParams(**params)
+    assert model.getParam("eps_optimal_relative") == model.getParam("eps_feasible_relative") == 1e-5
+    assert model.getParam("time_sec_limit") == 60.0 and model.getParam("verbose") is False
+
+
 def test_gpu_devices_answers_without_raising():
     n, what = gpu.gpu_devices()
     assert n >= 0 and isinstance(what, str) and what
@@ -238,3 +256,26 @@ def test_cli_without_module_or_gpu_exits_with_one_line_and_writes_nothing(repo_r
     assert len(lines) == 1 and lines[0].startswith("re300: error: solver method 'cupdlpx'"), r.stderr
     assert "Traceback" not in r.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_agreement_figures_by_hand():
+    # The figures the GPU tests print (re300.solve.agreement): zero against itself; +5 MW on one capacity and 10 %
+    # more on the noon price of the binding-target case (prices 100,000 x 3 and -50,000 at noon, the curtailed hour,
+    # equal hour weights; 140 MW of PV) give known numbers.
+    from re300.solve.agreement import agreement_line, compare_runs
+
+    ds, sol = solve_data(pv_case(TargetSettings(renewable_share=0.6)))
+    same = compare_runs(ds, ds, sol.objective, sol.objective)
+    assert same["objective_rel"] == 0 and same["capacity_max_abs_mw"] == 0 and same["price_mean_rel"] == 0
+    assert same["renewable_shadow_rel"] == 0
+    other = ds.copy(deep=True)
+    other["capacity_new_mw"].loc[dict(technology="utility_pv", region="a")] += 5.0
+    other["price_krw_per_mwh"].loc[dict(region="a")] = [NR_PRICE, NR_PRICE, -55_000.0, NR_PRICE]
+    d = compare_runs(ds, other, sol.objective, sol.objective * (1 + 1e-6))
+    assert d["objective_rel"] == pytest.approx(1e-6)
+    assert d["capacity_max_abs_mw"] == pytest.approx(5.0) and d["capacity_max_at"] == "capacity_new_mw[utility_pv, a]"
+    assert d["capacity_max_rel_of_total"] == pytest.approx(5.0 / 140.0)  # 140 MW of PV is the only new capacity
+    # mean |Δ| = 5,000 / 4 = 1,250 over a mean |price| of 350,000 / 4 = 87,500
+    assert d["price_mean_rel"] == pytest.approx(1250 / 87_500)
+    assert d["price_max_abs_krw_per_mwh"] == pytest.approx(5000.0)
+    assert "objective" in agreement_line(d) and "utility_pv" in agreement_line(d)
