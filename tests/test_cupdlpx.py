@@ -279,3 +279,24 @@ def test_agreement_figures_by_hand():
     assert d["price_mean_rel"] == pytest.approx(1250 / 87_500)
     assert d["price_max_abs_krw_per_mwh"] == pytest.approx(5000.0)
     assert "objective" in agreement_line(d) and "utility_pv" in agreement_line(d)
+
+
+def test_full_year_scenario_and_its_cpu_variant_load(models_dir, write_yaml):
+    from re300.config import load_scenario
+
+    sc = load_scenario(models_dir / "re300_2050_full.yaml")
+    assert sc.time.mode == "full" and sc.time.n_hours == 8760 and sc.year == 2050
+    assert sc.solver.method == "cupdlpx" and sc.solver.crossover is False and sc.solver.options == {}
+    assert gpu.cupdlpx_params(SolverOptions(method="cupdlpx", options=sc.solver.options))["OptimalityTol"] == 1e-6
+    assert sc.targets.renewable_share == 3.0 and sc.targets.export_share == 2.0  # the flagship's targets
+    # the CPU variant its comment describes
+    cpu = write_yaml("re300_2050_full_cpu.yaml", f"""
+        extends: {models_dir / 're300_2050_full.yaml'}
+        name: re300_2050_full_cpu
+        solver: {{method: ipm, crossover: true}}
+        """)
+    sc_cpu = load_scenario(cpu)
+    assert sc_cpu.solver.method == "ipm" and sc_cpu.time.mode == "full"
+    from re300.solve.highs import highs_options
+
+    highs_options(SolverOptions(method="ipm", options=dict(sc_cpu.solver.options)))  # HiGHS takes its options
