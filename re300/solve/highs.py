@@ -124,6 +124,8 @@ class PassedLP:
     pass_s: float
     row_labels: list | None = None  # filled by `lp_order`
     col_labels: list | None = None
+    row_codes: tuple | None = None  # (family number or -1, flat index) arrays per row / column, also by `lp_order`
+    col_codes: tuple | None = None
 
     @property
     def n_rows(self) -> int:
@@ -200,8 +202,10 @@ def lp_order(built, lp: PassedLP) -> tuple[list, list]:
     """(row labels, column labels) of `lp`: per compiled row / column, (family name, flat index) or None; computed
     once and kept on `lp`."""
     if lp.col_labels is None:
-        lp.row_labels = _label_order(built.lm.constraints, lp.rows)
-        lp.col_labels = _label_order(built.lm.variables, lp.columns)
+        lp.row_codes = _label_codes(built.lm.constraints, lp.rows)
+        lp.col_codes = _label_codes(built.lm.variables, lp.columns)
+        lp.row_labels = _code_labels(built.lm.constraints, *lp.row_codes)
+        lp.col_labels = _code_labels(built.lm.variables, *lp.col_codes)
     return lp.row_labels, lp.col_labels
 
 
@@ -259,22 +263,31 @@ def scatter_solution(built, lp: PassedLP, values_flat: np.ndarray, duals_flat: n
     """Column values and row duals in compiled order -> (values, duals) per family, shaped like the families (LP
     units). Columns the compiler dropped (in no row and not in the objective) sit at their lower bound; rows without a
     compiled row have NaN duals; a ranged row compiles to two rows whose duals add up."""
-    row_labels, col_labels = lp_order(built, lp)
-    values = {name: np.full(fam.items.size, np.nan) for name, fam in built.lm.variables.items()}
-    for j, lab in enumerate(col_labels):
-        if lab is not None:
-            values[lab[0]][lab[1]] = values_flat[j]
-    for name, fam in built.lm.variables.items():
-        arr = values[name]
+    lp_order(built, lp)
+    col_fam, col_flat = lp.col_codes
+    row_fam, row_flat = lp.row_codes
+    values_flat, duals_flat = np.asarray(values_flat, float), np.asarray(duals_flat, float)
+    values = {}
+    for f, (name, fam) in enumerate(built.lm.variables.items()):
+        arr = np.full(fam.items.size, np.nan)
+        mine = col_fam == f
+        arr[col_flat[mine]] = values_flat[mine]
         dropped = np.isnan(arr)
         if dropped.any():  # dropped by the compiler (in no row and not in the objective): at the lower bound
             arr[dropped] = [v.lb or 0.0 for v in fam.items.ravel()[dropped]]
         values[name] = arr.reshape(fam.shape)
-    duals = {name: np.full(fam.items.size, np.nan) for name, fam in built.lm.constraints.items()}
-    for i, lab in enumerate(row_labels):
-        if lab is not None:  # a ranged row compiles to two rows: their duals add up
-            d = duals[lab[0]]
-            d[lab[1]] = duals_flat[i] if np.isnan(d[lab[1]]) else d[lab[1]] + duals_flat[i]
+    duals = {}
+    for f, (name, fam) in enumerate(built.lm.constraints.items()):
+        mine = row_fam == f
+        idx, vals = row_flat[mine], duals_flat[mine]
+        d = np.full(fam.items.size, np.nan)
+        uniq, first = np.unique(idx, return_index=True)
+        d[uniq] = vals[first]  # assigned, not added to 0: a dual of -0.0 stays -0.0 (and prints so)
+        rest = np.ones(idx.size, bool)
+        rest[first] = False
+        if rest.any():  # a ranged row compiles to two rows: their duals add up
+            np.add.at(d, idx[rest], vals[rest])
+        duals[name] = d
     duals = {name: d.reshape(built.lm.constraints[name].shape) for name, d in duals.items()}
     return values, duals
 
@@ -331,14 +344,34 @@ def run_interruptible(h) -> None:
         raise
 
 
-def _label_order(families, order) -> list:
-    """For each Pyomo object of the compiled LP (in HiGHS order): (family name, flat index in the family) or None."""
-    where = {}
-    for name, fam in families.items():
-        for k, item in enumerate(fam.items.ravel()):
-            if item is not None:
-                where[id(item)] = (name, k)
-    return [where.get(id(obj)) for obj in order]
+def _label_codes(families, order) -> tuple[np.ndarray, np.ndarray]:
+    """For each Pyomo object of the compiled LP (in HiGHS order): its family's number in `families` (-1: none) and
+    its flat index in the family, as two integer arrays (matched by object identity, sorted, without a Python loop
+    over the LP)."""
+    get_id = np.frompyfunc(id, 1, 1)
+    none_id = id(None)
+    keys, fams, flats = [], [], []
+    for f, fam in enumerate(families.values()):
+        ids = get_id(fam.items.ravel()).astype(np.int64) if fam.items.size else np.zeros(0, np.int64)
+        present = np.flatnonzero(ids != none_id)
+        keys.append(ids[present])
+        fams.append(np.full(present.size, f, np.int32))
+        flats.append(present)
+    keys = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+    fams = np.concatenate(fams) if fams else np.zeros(0, np.int32)
+    flats = np.concatenate(flats) if flats else np.zeros(0, np.int64)
+    sort = np.argsort(keys, kind="stable")
+    keys, fams, flats = keys[sort], fams[sort], flats[sort]
+    wanted = np.fromiter(map(id, order), np.int64, count=len(order))
+    at = np.minimum(np.searchsorted(keys, wanted), max(keys.size - 1, 0))
+    found = keys[at] == wanted if keys.size else np.zeros(wanted.size, bool)
+    return np.where(found, fams[at], -1).astype(np.int32), np.where(found, flats[at], -1).astype(np.int64)
+
+
+def _code_labels(families, fam_codes: np.ndarray, flat: np.ndarray) -> list:
+    """`_label_codes` as a list of (family name, flat index) or None."""
+    names = list(families)
+    return [None if f < 0 else (names[f], k) for f, k in zip(fam_codes.tolist(), flat.tolist())]
 
 
 def lp_labels(built, sol) -> tuple[list, list]:
