@@ -114,5 +114,5 @@ def test_re300_solve_records_quality_for_highs():
 
 def test_quality_line_names_the_worst_row():
     line = quality_line(q([2.5, 0.2], [0.5, -0.2, 0.3]), "power_balance")
-    assert "max 1.3e+00 (row power_balance)" in line and "relative gap 7.7e-02" in line
+    assert "max 1.3e+00 in power_balance (rows 1.3e+00" in line and "relative gap 7.7e-02" in line
     assert "dual infeasibility max n/a" in quality_line(q([2.5, 0.2]))

@@ -81,7 +81,7 @@ def lp_quality(lp, x, y=None) -> dict:
 
 def quality_line(q: dict, worst_row_name: str | None = None) -> str:
     """One console line: primal infeasibility (max absolute, rows / bounds, relative), dual infeasibility, gap."""
-    where = f" (row {worst_row_name})" if worst_row_name and q.get("max_row_infeasibility", 0) > 0 else ""
+    where = f" in {worst_row_name}" if worst_row_name and q.get("max_row_infeasibility", 0) > 0 else ""
     return (f"solution quality on the compiled LP: primal infeasibility max {_g(q['max_primal_infeasibility'])}"
             f"{where} (rows {_g(q['max_row_infeasibility'])}, bounds {_g(q['max_bound_infeasibility'])}; relative "
             f"{_g(q['relative_primal_infeasibility'])}), dual infeasibility max {_g(q['max_dual_infeasibility'])} "
