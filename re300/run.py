@@ -136,9 +136,11 @@ def solve_phase(sc, data, phases: Phases, opts, tmp: Path, echo: bool) -> Solved
         for w in warnings:
             print(f"[re300] WARNING: {w}", file=sys.stderr, flush=True)
         unit = "bn KRW (present value)" if data.pathway is not None else "bn KRW/yr"
-        print(f"[re300] HiGHS: {sol.status}, objective {sol.objective:,.3f} {unit}, {sol.info['rows']:,} rows x "
-              f"{sol.info['columns']:,} columns; compile {sol.timings['compile_s']:.2f} s, HiGHS {sol.timings['highs_s']:.2f} s",
+        name = sol.info.get("solver", "HiGHS")
+        print(f"[re300] {name}: {sol.status}, objective {sol.objective:,.3f} {unit}, {sol.info['rows']:,} rows x "
+              f"{sol.info['columns']:,} columns; compile {sol.timings['compile_s']:.2f} s, {name} {sol.timings['highs_s']:.2f} s",
               flush=True)
+        print_quality(built, sol)
     comparison = None
     if has_hourly_re100(data):
         with phases("re100_annual_matching"):
@@ -235,6 +237,10 @@ def run_scenario(path, output_dir=None, echo: bool = True) -> Path:
     from .solve.highs import SolverOptions
 
     sc = load_scenario(path)
+    if sc.solver.method == "cupdlpx":  # no GPU or no module: one line before any work, nothing written
+        from .solve.cupdlpx import check_available
+
+        check_available()
     out_root = Path(output_dir) if output_dir else Path(sc.output_dir)
     final = out_root / sc.name
     phases = Phases(echo)
@@ -263,6 +269,24 @@ def run_scenario(path, output_dir=None, echo: bool = True) -> Path:
     return final
 
 
+def print_quality(built, sol) -> None:
+    """The console line of `sol.info["quality"]` (re300.solve.quality), naming the family of the worst row."""
+    from .solve.quality import quality_line
+
+    q = sol.info.get("quality")
+    if not q:
+        return
+    where = None
+    if q.get("worst_row", -1) >= 0 and sol.lp is not None and built is not None:
+        label = sol.lp["row_labels"][q["worst_row"]]
+        where = label[0] if label is not None else None
+    tol = ""
+    if sol.info.get("tolerance") is not None:  # cuPDLPx: the tolerance of the GPU solve, and whether crossover followed
+        kind = "first-order solution" if sol.info.get("first_order") else "vertex by crossover from"
+        tol = f" [{kind} relative tolerance {sol.info['tolerance']:g}]"
+    print(f"[re300] {quality_line(q, where)}{tol}", flush=True)
+
+
 def check_solution(sc, built, sol, opts, echo) -> None:
     """Stop with one line (nothing written) when HiGHS found no optimum; an infeasible LP is explained by an
     irreducible infeasible subset."""
@@ -275,5 +299,5 @@ def check_solution(sc, built, sol, opts, echo) -> None:
         raise SolveError(f"scenario {sc.name} is infeasible: {explain_infeasibility(built, sol, opts.options, year)}. "
                          "Nothing was written; earlier outputs of this scenario are untouched.")
     if not sol.optimal:
-        raise SolveError(f"HiGHS finished with status '{sol.status}' for scenario {sc.name}; see the HiGHS log. "
+        raise SolveError(f"{sol.info.get('solver', 'HiGHS')} finished with status '{sol.status}' for scenario {sc.name}; see the log. "
                          "Earlier outputs of this scenario are untouched.")

@@ -252,7 +252,7 @@ class Solver(_Section):
     """HiGHS settings; `options` are passed to HiGHS verbatim (name -> scalar)."""
 
     # ipm = HiGHS's default interior point (IPX); hipo = HiPO (needs highspy-extras); see README "Speed"
-    method: Literal["choose", "simplex", "ipm", "ipx", "hipo", "pdlp"] = "ipm"
+    method: Literal["choose", "simplex", "ipm", "ipx", "hipo", "pdlp", "cupdlpx"] = "ipm"
     crossover: bool = True
     # formulation lever for interior point: copy capacity columns and sum target rows per `split_hours` snapshots
     # (re300.model.builder.build_model); null = off. The optimum is unchanged.

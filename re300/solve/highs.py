@@ -60,6 +60,9 @@ class Solution:
 
 
 def highs_options(opts: SolverOptions) -> dict:
+    if opts.method == "cupdlpx":
+        raise SolveError("solver method 'cupdlpx' runs on the GPU (re300.solve.cupdlpx), not in HiGHS; this step needs "
+                         "a HiGHS method (e.g. 'ipm')")
     if opts.method not in METHODS:
         raise SolveError(f"solver method {opts.method!r} unknown; expected one of {sorted(METHODS)}")
     if opts.method == "hipo" and not hipo_available():
@@ -121,6 +124,8 @@ class PassedLP:
     pass_s: float
     row_labels: list | None = None  # filled by `lp_order`
     col_labels: list | None = None
+    row_codes: tuple | None = None  # (family number or -1, flat index) arrays per row / column, also by `lp_order`
+    col_codes: tuple | None = None
 
     @property
     def n_rows(self) -> int:
@@ -142,6 +147,18 @@ def set_options(h, highs_options: dict) -> None:
 def pass_model(built, opts: SolverOptions | None = None) -> PassedLP:
     """Compile the Pyomo model and pass it to a new `highspy.Highs` with the options of `opts` (not solved yet)."""
     opts = opts or SolverOptions()
+    o = highs_options(opts)
+    lp = compile_arrays(built)
+    t0 = _time.perf_counter()
+    lp.highs = load_highs(lp, o)
+    lp.pass_s += _time.perf_counter() - t0
+    return lp
+
+
+def compile_arrays(built) -> PassedLP:
+    """Compile the Pyomo model into the arrays that go to a solver (LP units; `highs` left None): A (CSC), cost,
+    offset, row bounds (senses are carried by them: <= rows have row_lower -inf, >= rows row_upper +inf, equalities
+    both equal to the right-hand side) and column bounds."""
     info, t_compile = compile_lp(built)
     t0 = _time.perf_counter()
     A = info.A.tocsc()
@@ -156,32 +173,39 @@ def pass_model(built, opts: SolverOptions | None = None) -> PassedLP:
     row_lb = np.where(senses == 1, -np.inf, rhs)
     row_ub = np.where(senses == -1, np.inf, rhs)
     offset = float(info.c_offset[0]) if len(info.c_offset) else 0.0
+    return PassedLP(None, A, c, offset, rhs, row_lb, row_ub, col_lb, col_ub, [con for con, _ in info.rows], columns,
+                    t_compile, _time.perf_counter() - t0)
 
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n_cols, n_rows
-    lp.col_cost_ = c
-    lp.col_lower_, lp.col_upper_ = col_lb, col_ub
-    lp.row_lower_, lp.row_upper_ = row_lb, row_ub
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = A.indices.astype(np.int32)
-    lp.a_matrix_.value_ = A.data.astype(float)
-    lp.offset_ = offset
+
+def load_highs(lp: PassedLP, options: dict):
+    """A new `highspy.Highs` holding the arrays of `lp`, with HiGHS `options` set (not solved)."""
+    n_rows, n_cols = lp.A.shape
+    hlp = highspy.HighsLp()
+    hlp.num_col_, hlp.num_row_ = n_cols, n_rows
+    hlp.col_cost_ = lp.cost
+    hlp.col_lower_, hlp.col_upper_ = lp.col_lower, lp.col_upper
+    hlp.row_lower_, hlp.row_upper_ = lp.row_lower, lp.row_upper
+    hlp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    hlp.a_matrix_.start_ = lp.A.indptr.astype(np.int32)
+    hlp.a_matrix_.index_ = lp.A.indices.astype(np.int32)
+    hlp.a_matrix_.value_ = lp.A.data.astype(float)
+    hlp.offset_ = lp.offset
 
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    set_options(h, highs_options(opts))
-    h.passModel(lp)
-    return PassedLP(h, A, c, offset, rhs, row_lb, row_ub, col_lb, col_ub, [con for con, _ in info.rows], columns,
-                    t_compile, _time.perf_counter() - t0)
+    set_options(h, options)
+    h.passModel(hlp)
+    return h
 
 
 def lp_order(built, lp: PassedLP) -> tuple[list, list]:
     """(row labels, column labels) of `lp`: per compiled row / column, (family name, flat index) or None; computed
     once and kept on `lp`."""
     if lp.col_labels is None:
-        lp.row_labels = _label_order(built.lm.constraints, lp.rows)
-        lp.col_labels = _label_order(built.lm.variables, lp.columns)
+        lp.row_codes = _label_codes(built.lm.constraints, lp.rows)
+        lp.col_codes = _label_codes(built.lm.variables, lp.columns)
+        lp.row_labels = _code_labels(built.lm.constraints, *lp.row_codes)
+        lp.col_labels = _code_labels(built.lm.variables, *lp.col_codes)
     return lp.row_labels, lp.col_labels
 
 
@@ -202,23 +226,7 @@ def read_solution(built, lp: PassedLP, highs_s: float, highs_options: dict, obje
     values_flat = np.asarray(sol.col_value, float) if sol.value_valid else np.full(n_cols, np.nan)
     duals_flat = np.asarray(sol.row_dual, float)[:n_rows] if sol.dual_valid else np.full(n_rows, np.nan)
 
-    row_labels, col_labels = lp_order(built, lp)
-    values = {name: np.full(fam.items.size, np.nan) for name, fam in built.lm.variables.items()}
-    for j, lab in enumerate(col_labels):
-        if lab is not None:
-            values[lab[0]][lab[1]] = values_flat[j]
-    for name, fam in built.lm.variables.items():
-        arr = values[name]
-        dropped = np.isnan(arr)
-        if dropped.any():  # dropped by the compiler (in no row and not in the objective): at the lower bound
-            arr[dropped] = [v.lb or 0.0 for v in fam.items.ravel()[dropped]]
-        values[name] = arr.reshape(fam.shape)
-    duals = {name: np.full(fam.items.size, np.nan) for name, fam in built.lm.constraints.items()}
-    for i, lab in enumerate(row_labels):
-        if lab is not None:  # a ranged row compiles to two rows: their duals add up
-            d = duals[lab[0]]
-            d[lab[1]] = duals_flat[i] if np.isnan(d[lab[1]]) else d[lab[1]] + duals_flat[i]
-    duals = {name: d.reshape(built.lm.constraints[name].shape) for name, d in duals.items()}
+    values, duals = scatter_solution(built, lp, values_flat, duals_flat)
     t_back = _time.perf_counter() - t2
 
     ranges = coefficient_ranges(lp.A, lp.cost, lp.rhs, lp.col_lower, lp.col_upper)
@@ -244,19 +252,75 @@ def read_solution(built, lp: PassedLP, highs_s: float, highs_options: dict, obje
             "options": dict(highs_options),
         },
     )
+    row_labels, col_labels = lp_order(built, lp)
     result.highs = h
     result.lp = {"row_labels": row_labels, "col_labels": col_labels, "row_lower": lp.row_lower,
                   "row_upper": lp.row_upper, "col_lower": lp.col_lower, "col_upper": lp.col_upper}
     return result
 
 
+def scatter_solution(built, lp: PassedLP, values_flat: np.ndarray, duals_flat: np.ndarray) -> tuple[dict, dict]:
+    """Column values and row duals in compiled order -> (values, duals) per family, shaped like the families (LP
+    units). Columns the compiler dropped (in no row and not in the objective) sit at their lower bound; rows without a
+    compiled row have NaN duals; a ranged row compiles to two rows whose duals add up."""
+    lp_order(built, lp)
+    col_fam, col_flat = lp.col_codes
+    row_fam, row_flat = lp.row_codes
+    values_flat, duals_flat = np.asarray(values_flat, float), np.asarray(duals_flat, float)
+    values = {}
+    for f, (name, fam) in enumerate(built.lm.variables.items()):
+        arr = np.full(fam.items.size, np.nan)
+        mine = col_fam == f
+        arr[col_flat[mine]] = values_flat[mine]
+        dropped = np.isnan(arr)
+        if dropped.any():  # dropped by the compiler (in no row and not in the objective): at the lower bound
+            arr[dropped] = [v.lb or 0.0 for v in fam.items.ravel()[dropped]]
+        values[name] = arr.reshape(fam.shape)
+    duals = {}
+    for f, (name, fam) in enumerate(built.lm.constraints.items()):
+        mine = row_fam == f
+        idx, vals = row_flat[mine], duals_flat[mine]
+        d = np.full(fam.items.size, np.nan)
+        uniq, first = np.unique(idx, return_index=True)
+        d[uniq] = vals[first]  # assigned, not added to 0: a dual of -0.0 stays -0.0 (and prints so)
+        rest = np.ones(idx.size, bool)
+        rest[first] = False
+        if rest.any():  # a ranged row compiles to two rows: their duals add up
+            np.add.at(d, idx[rest], vals[rest])
+        duals[name] = d
+    duals = {name: d.reshape(built.lm.constraints[name].shape) for name, d in duals.items()}
+    return values, duals
+
+
 def solve(built, opts: SolverOptions | None = None) -> Solution:
-    """Compile `built`, solve it with HiGHS (interruptible) and read the solution back."""
+    """Compile `built`, solve it with HiGHS (interruptible) and read the solution back, with its quality measured on
+    the compiled LP (`info["quality"]`, see `re300.solve.quality`). Method `cupdlpx` goes to the GPU instead
+    (`re300.solve.cupdlpx`)."""
     opts = opts or SolverOptions()
+    if opts.method == "cupdlpx":
+        from .cupdlpx import solve as solve_on_gpu
+
+        return solve_on_gpu(built, opts)
     lp = pass_model(built, opts)
     t1 = _time.perf_counter()
     run_interruptible(lp.highs)
-    return read_solution(built, lp, _time.perf_counter() - t1, highs_options(opts))
+    sol = read_solution(built, lp, _time.perf_counter() - t1, highs_options(opts))
+    sol.info["solver"] = "HiGHS"
+    add_quality(sol, lp)
+    return sol
+
+
+def add_quality(sol: Solution, lp: PassedLP) -> None:
+    """`sol.info["quality"]`: the measures of `re300.solve.quality` for the solution the Highs instance of `lp` holds
+    (on the arrays of `lp`: the LP as compiled, before any presolve); `timings["quality_s"]` their time."""
+    from .quality import lp_quality
+
+    t0 = _time.perf_counter()
+    s = lp.highs.getSolution()
+    x = np.asarray(s.col_value, float) if s.value_valid else np.full(lp.n_cols, np.nan)
+    y = np.asarray(s.row_dual, float)[:lp.n_rows] if s.dual_valid else None
+    sol.info["quality"] = lp_quality(lp, x, y)
+    sol.timings["quality_s"] = _time.perf_counter() - t0
 
 
 def run_interruptible(h) -> None:
@@ -280,14 +344,34 @@ def run_interruptible(h) -> None:
         raise
 
 
-def _label_order(families, order) -> list:
-    """For each Pyomo object of the compiled LP (in HiGHS order): (family name, flat index in the family) or None."""
-    where = {}
-    for name, fam in families.items():
-        for k, item in enumerate(fam.items.ravel()):
-            if item is not None:
-                where[id(item)] = (name, k)
-    return [where.get(id(obj)) for obj in order]
+def _label_codes(families, order) -> tuple[np.ndarray, np.ndarray]:
+    """For each Pyomo object of the compiled LP (in HiGHS order): its family's number in `families` (-1: none) and
+    its flat index in the family, as two integer arrays (matched by object identity, sorted, without a Python loop
+    over the LP)."""
+    get_id = np.frompyfunc(id, 1, 1)
+    none_id = id(None)
+    keys, fams, flats = [], [], []
+    for f, fam in enumerate(families.values()):
+        ids = get_id(fam.items.ravel()).astype(np.int64) if fam.items.size else np.zeros(0, np.int64)
+        present = np.flatnonzero(ids != none_id)
+        keys.append(ids[present])
+        fams.append(np.full(present.size, f, np.int32))
+        flats.append(present)
+    keys = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+    fams = np.concatenate(fams) if fams else np.zeros(0, np.int32)
+    flats = np.concatenate(flats) if flats else np.zeros(0, np.int64)
+    sort = np.argsort(keys, kind="stable")
+    keys, fams, flats = keys[sort], fams[sort], flats[sort]
+    wanted = np.fromiter(map(id, order), np.int64, count=len(order))
+    at = np.minimum(np.searchsorted(keys, wanted), max(keys.size - 1, 0))
+    found = keys[at] == wanted if keys.size else np.zeros(wanted.size, bool)
+    return np.where(found, fams[at], -1).astype(np.int32), np.where(found, flats[at], -1).astype(np.int64)
+
+
+def _code_labels(families, fam_codes: np.ndarray, flat: np.ndarray) -> list:
+    """`_label_codes` as a list of (family name, flat index) or None."""
+    names = list(families)
+    return [None if f < 0 else (names[f], k) for f, k in zip(fam_codes.tolist(), flat.tolist())]
 
 
 def lp_labels(built, sol) -> tuple[list, list]:
