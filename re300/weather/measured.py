@@ -316,17 +316,19 @@ def _sun(index: pd.DatetimeIndex, st: Station) -> tuple[np.ndarray, np.ndarray]:
     return night, clear
 
 
-def _fill_gaps(values: np.ndarray, max_gap: int, src: DataSource, column: str, index: pd.DatetimeIndex) -> int:
-    """Linear interpolation in time over runs of NaN of at most `max_gap` hours, in place; returns the hours filled."""
+def _fill_gaps(values: np.ndarray, max_gap: int, src: DataSource, column: str, index: pd.DatetimeIndex,
+               what: str = "") -> int:
+    """Linear interpolation in time over runs of NaN of at most `max_gap` hours, in place (nearest value at the ends);
+    returns the hours filled."""
     nan = np.isnan(values)
     if not nan.any():
         return 0
     if nan.all():
         raise InputError(src.path, "no value in the whole year", column=column, expected="hourly values")
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], nan.view(np.int8), [0]])))
-    for a, b in zip(edges[::2], edges[1::2]):
+    runs = np.flatnonzero(np.diff(np.concatenate([[0], nan.astype(np.int8), [0]])))
+    for a, b in zip(runs[::2], runs[1::2]):
         if b - a > max_gap:
-            raise InputError(src.path, f"{b - a} consecutive hours without a value from {index[a]} KST "
+            raise InputError(src.path, f"{b - a} consecutive hours without {what or 'a value'} from {index[a]} KST "
                                        "(hour-beginning label)", column=column,
                              expected=f"gaps of at most {max_gap:g} h (filled by linear interpolation; "
                                       "parameters.csv max_fill_gap)")
@@ -341,15 +343,14 @@ def read_kma_asos(inputs_dir: Path, year: int, mt: MeasuredTables) -> StationWea
     folder = measured_dir(inputs_dir)
     name = kma_file_name(year)
     table = folder / SOURCES_FILE
-    from re300.csvtable import read_data_sources, suggest
+    from re300.csvtable import read_data_sources
 
     listed = read_data_sources(table)
     if name not in listed:
         years = measured_years(inputs_dir)
         raise InputError(table, f"no measured weather for {year}: no row for {name}", column="file",
                          expected=f"a weather year with a KMA file here ({', '.join(map(str, years)) or 'none'}), "
-                                  f"or weather source 'embedded'" + ("" if not years else
-                                                                     f"; {suggest(str(year), map(str, years))}"))
+                                  "or weather source 'embedded'")
     src = verified_data_file(table, name)
     header, rows = _cells(src)
     if "dt" not in header:
@@ -399,6 +400,15 @@ def read_kma_asos(inputs_dir: Path, year: int, mt: MeasuredTables) -> StationWea
         dim = ~night & (clear < LOW_LIGHT_W_M2)       # sunrise or sunset within the hour: KMA leaves it blank
         offset = night & ~blank & (g > 0)
         g[night | (dim & blank)] = 0.0
+        # the stamps end their hour: the irradiance must be centred on the sun
+        hours = index.hour.to_numpy()
+        got, want = _sun_centroid_h(np.nan_to_num(g), hours), _sun_centroid_h(clear, hours)
+        diff = (got - want + 12.0) % 24.0 - 12.0
+        if abs(diff) > SUN_CENTROID_TOLERANCE_H:
+            raise InputError(src.path, f"read as hour-ending stamps, the irradiation of station {s} is centred on "
+                                       f"{got:.2f} h KST but the sun on {want:.2f} h (shifted by {diff:+.2f} h)",
+                             column=f"일사_{mt.stations[s].label}",
+                             expected="KMA stamps at the end of the hour, in KST")
         others = sorted((o for o in ghi if o != s),
                         key=lambda o: distance_km(mt.stations[s].lat, mt.stations[s].lon, mt.stations[o].lat,
                                                   mt.stations[o].lon))
@@ -411,26 +421,25 @@ def read_kma_asos(inputs_dir: Path, year: int, mt: MeasuredTables) -> StationWea
                 kt = np.where(oc > 0, ghi[o] / oc, np.nan)
             ok = todo & np.isfinite(kt)
             g[ok] = np.clip(kt[ok], 0.0, 1.5) * clear[ok]
-        if np.isnan(g).any():
-            first = index[np.flatnonzero(np.isnan(g))[0]]
-            raise InputError(src.path, f"irradiation missing at {first} KST (hour-beginning) at station {s} and at "
-                                       "every other station", column=f"일사_{mt.stations[s].label}",
-                             expected="a value in daylight at this or another station")
+        alone = np.isnan(g)                                # daylight and no station has a value that hour
+        if alone.any():
+            with np.errstate(invalid="ignore", divide="ignore"):
+                kt = np.where(clear > 0, g / clear, np.nan)
+            # this station's clear-sky index, interpolated over its daylight hours from the nearest ones with a value
+            day = ~night
+            sub = kt[day]
+            _fill_gaps(sub, max_gap, src, f"일사_{mt.stations[s].label}", index[day],
+                       what="irradiation in daylight at any station")
+            kt[day] = sub
+            g[alone] = np.clip(kt[alone], 0.0, 1.5) * clear[alone]
         fills.append((s, "ghi_w_m2", "night hour without a value: 0", int((blank & night).sum())))
         fills.append((s, "ghi_w_m2", "value in a night hour (sensor offset) set to 0", int(offset.sum())))
         fills.append((s, "ghi_w_m2", "sunrise or sunset hour (clear sky < 0.05 MJ/m2) without a value: 0",
                       int((blank & dim).sum())))
         fills.append((s, "ghi_w_m2", "daylight hour without a value: the nearest station's clear-sky index x this "
-                                     "station's clear sky", int((blank & ~night & ~dim).sum())))
-        # the stamps end their hour: the irradiance must be centred on the sun
-        hours = index.hour.to_numpy()
-        got, want = _sun_centroid_h(g, hours), _sun_centroid_h(clear, hours)
-        diff = (got - want + 12.0) % 24.0 - 12.0
-        if abs(diff) > SUN_CENTROID_TOLERANCE_H:
-            raise InputError(src.path, f"read as hour-ending stamps, the irradiation of station {s} is centred on "
-                                       f"{got:.2f} h KST but the sun on {want:.2f} h (shifted by {diff:+.2f} h)",
-                             column=f"일사_{mt.stations[s].label}",
-                             expected="KMA stamps at the end of the hour, in KST")
+                                     "station's clear sky", int((blank & ~night & ~dim).sum()) - int(alone.sum())))
+        fills.append((s, "ghi_w_m2", "daylight hour without a value at any station: this station's clear-sky index "
+                                     "interpolated in time", int(alone.sum())))
     for quantity, series in (("temp_air_c", temp), ("wind_speed_ms", wind)):
         for s, v in series.items():
             prefix = "기온" if quantity == "temp_air_c" else "풍속"
