@@ -3,7 +3,7 @@
 #   make solve SCENARIO=quick       solve models/quick.yaml
 #   make memo SCENARIO=re300_2050   policy memo in Korean and English (outputs/re300_2050/memo/)
 #   make compare SCENARIOS="re300_2050 no_hvdc re100_2034"   comparison memo (outputs/compare/)
-#   make test | bench | clean | help
+#   make test | test-fast | lint | bench | regress | clean | help
 
 PYTHON   ?= python3
 VENV      = .venv
@@ -19,7 +19,7 @@ STAMP     = $(VENV)/.installed
 
 help:  ## list the targets
 	@echo "re300 make targets (SCENARIO=$(SCENARIO), PYTHON=$(PYTHON)):"
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  \1\t/' | expand -t 12
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 12
 
 # The virtual environment, (re)built whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -38,8 +38,16 @@ solve: $(STAMP)  ## solve models/$(SCENARIO).yaml, outputs in outputs/<name>/
 profiles: $(STAMP)  ## check the weather/capacity-factor profiles of models/$(SCENARIO).yaml against Korean statistics: outputs/profiles/
 	$(BIN)/re300 profiles models/$(SCENARIO).yaml --report
 
-test: $(STAMP)  ## run the test suite
+test: lint  ## lint, import contract, then the whole test suite
 	$(BIN)/python -m pytest -q
+
+.PHONY: test-fast lint
+test-fast: $(STAMP)  ## the edit loop: tests not marked slow (no end-to-end solves), under a minute
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: $(STAMP)  ## ruff and the layering contract (import-linter, contract in pyproject.toml)
+	$(BIN)/ruff check re300 tests scripts
+	$(BIN)/lint-imports
 
 sweep: $(STAMP)  ## run models/sweeps/$(SWEEP).yaml on Dask (RE300_DASK_SCHEDULER=addr for a cluster): outputs/sweeps/<name>/
 	$(BIN)/re300 sweep models/sweeps/$(SWEEP).yaml

@@ -246,7 +246,7 @@ def run_scenario(path, output_dir=None, echo: bool = True) -> Path:
     LP per period, then the whole pathway with those builds fixed) and writes every table with a `period` column,
     plus capacity_trajectory.csv. With hourly-matched RE100 loads the same scenario is solved a second time with
     the loads matched annually, and summary.csv reports the premium of hourly matching."""
-    from .results.atomic import atomic_output_dir
+    from .atomic import atomic_output_dir
     from .results.console import print_headline, print_pathway_headline
     from .solve.highs import SolverOptions
 

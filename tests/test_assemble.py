@@ -12,8 +12,9 @@ import pytest
 from re300.assemble import assemble_model_data, capital_recovery_factor
 from re300.config import load_scenario
 from re300.errors import InputError
+from re300.inputs.schema import SHAPE_PARAMETERS
 from re300.inputs.snapshots import Snapshots
-from re300.inputs.tables import SHAPE_PARAMETERS, load_tables
+from re300.inputs.tables import load_tables
 
 SRC = "test table (hand-written)"
 

@@ -7,8 +7,8 @@ import stat
 
 import pytest
 
+from re300.atomic import atomic_output_dir, remove_stale_temporaries
 from re300.errors import Re300Error
-from re300.results.atomic import atomic_output_dir, remove_stale_temporaries
 from re300.results.manifest import (
     file_sha256,
     git_info,

@@ -8,8 +8,19 @@ from pathlib import Path
 import pytest
 
 from re300.csvtable import (
-    LINE, NONNEG, POSITIVE, Range, check_duplicates, check_long_table, check_names, check_provenance, number,
-    parse_year, read_records, read_table, required_cell,
+    LINE,
+    NONNEG,
+    POSITIVE,
+    Range,
+    check_duplicates,
+    check_long_table,
+    check_names,
+    check_provenance,
+    number,
+    parse_year,
+    read_records,
+    read_table,
+    required_cell,
 )
 from re300.errors import InputError
 

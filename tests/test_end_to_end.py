@@ -5,19 +5,20 @@ import json
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
 import yaml
 
+from re300.assemble import capital_recovery_factor
 from re300.errors import Re300Error
 from re300.model.builder import build_model
 from re300.results.dataset import model_data_from_dataset
 from re300.results.tables import energy_balance_residual
-from re300.assemble import capital_recovery_factor
 from re300.run import run_scenario
 from re300.solve.highs import SolverOptions, solve
+
+pytestmark = pytest.mark.slow  # solves scenarios end to end (make test-fast skips it)
 
 REPO = Path(__file__).resolve().parent.parent
 

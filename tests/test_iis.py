@@ -5,12 +5,12 @@ from __future__ import annotations
 import highspy
 import numpy as np
 import pytest
-
 from factories import gen, model_data, store
-from re300.solve.infeasible import explain_infeasibility, infeasible_subset
+
 from re300.model.builder import build_model
 from re300.model.data import TargetSettings
 from re300.solve.highs import SolverOptions, lp_labels, solve
+from re300.solve.infeasible import explain_infeasibility, infeasible_subset
 
 INF = highspy.kHighsInf
 

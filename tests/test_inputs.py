@@ -11,7 +11,11 @@ import pytest
 from re300.errors import InputError
 from re300.inputs import load_tables
 from re300.inputs.tables import (
-    CAPACITY_UNITS, CONSTANT_UNITS, FILES, LINK_PARAMETER_UNITS, TECHNOLOGY_PARAMETER_UNITS,
+    CAPACITY_UNITS,
+    CONSTANT_UNITS,
+    FILES,
+    LINK_PARAMETER_UNITS,
+    TECHNOLOGY_PARAMETER_UNITS,
 )
 
 INPUTS = Path(__file__).resolve().parents[1] / "inputs"

@@ -21,12 +21,14 @@ import logging
 import numpy as np
 import pandas as pd
 import pytest
-
 from factories import gen, link, model_data
+
 from re300.errors import Re300Error
 from re300.model.data import TargetSettings
 from re300.sweep.mga import NearOptimalLP, near_optimal_ranges, plot_ranges, sentences
 from re300.sweep.quantities import default_quantities
+
+pytestmark = pytest.mark.slow  # solves scenarios end to end (make test-fast skips it)
 
 SIMPLEX = {"method": "simplex"}
 

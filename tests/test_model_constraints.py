@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from factories import gen, link, model_data, solve_data, store
+
 from re300.model.data import TargetSettings
 from re300.results.tables import energy_balance_residual, summary
 

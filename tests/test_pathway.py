@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from factories import gen, model_data, periods, solve_data, store
+
 from re300.model.builder import build_model
 from re300.model.data import Pathway, TargetSettings, period_weights
 from re300.results.dataset import model_data_from_dataset, period_view

@@ -21,6 +21,8 @@ from re300.results.tables import energy_balance_residual
 from re300.run import run_scenario
 from re300.solve.highs import SolverOptions, solve
 
+pytestmark = pytest.mark.slow  # solves scenarios end to end (make test-fast skips it)
+
 REPO = Path(__file__).resolve().parent.parent
 YEARS = [2030, 2034, 2040, 2045, 2050]
 # few representative days (2 typical + the peak-demand and least-wind days), each day merged into 4 segments
@@ -175,7 +177,6 @@ def test_vintages_must_add_up_to_existing_capacity(tmp_path):
 
 def test_pathway_data_takes_costs_demand_and_hydrogen_from_the_tables():
     # Assembly only (no solve): the reduced pathway scenario's ModelData against numbers worked from the inputs.
-    from re300.inputs.tables import load_tables
     from re300.assemble import capital_recovery_factor
     from re300.run import Phases, prepare
 

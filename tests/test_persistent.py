@@ -15,12 +15,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from pyomo.core.expr.numeric_expr import LinearExpression
+from test_model_constraints import pv_case
 
 from re300.errors import SolveError
 from re300.model.builder import build_model
 from re300.solve.highs import SolverOptions, solve
 from re300.solve.persistent import CompiledLP
-from test_model_constraints import pv_case
 
 SIMPLEX = SolverOptions(method="simplex")
 

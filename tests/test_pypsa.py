@@ -17,6 +17,7 @@ import xarray as xr
 pytest.importorskip("pypsa")
 
 from factories import gen, link, model_data, store  # noqa: E402
+
 from re300.bench.pypsa import solve_pypsa, to_pypsa  # noqa: E402
 from re300.model.builder import build_model  # noqa: E402
 from re300.model.data import TargetSettings  # noqa: E402
@@ -25,7 +26,7 @@ from re300.run import run_scenario  # noqa: E402
 from re300.solve.highs import SolverOptions, solve  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::DeprecationWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::DeprecationWarning"), pytest.mark.slow]
 
 
 def _re300_capacities(ds: xr.Dataset) -> dict[tuple[str, str, str], float]:

@@ -28,6 +28,8 @@ from re300.report.memo import build_memo
 from re300.report.runcsv import ResultsError
 from re300.run import run_scenario
 
+pytestmark = pytest.mark.slow  # solves scenarios end to end (make test-fast skips it)
+
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 QUICK_FIGURES = {"capacity", "map", "dispatch_summer", "dispatch_winter", "price_duration", "monthly_balance", "costs"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from factories import gen, model_data, solve_data, store
+
 from re300.config import Time, load_scenario
 from re300.inputs.snapshots import select_snapshots
 

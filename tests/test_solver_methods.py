@@ -3,13 +3,13 @@ and asking for HiPO without its libraries is a clear error (not HiGHS's silent f
 from __future__ import annotations
 
 import pytest
-
 from factories import solve_data
+from test_model_constraints import NR_PRICE, pv_case
+
 from re300.errors import SolveError
 from re300.model.builder import build_model
 from re300.solve import highs
 from re300.solve.highs import SolverOptions, solve
-from test_model_constraints import NR_PRICE, pv_case
 
 
 @pytest.mark.parametrize("method", ["simplex", "ipm", "ipx", "hipo"])

@@ -17,6 +17,8 @@ from re300.errors import ConfigError, SolveError
 from re300.sweep.runner import run_sweep
 from re300.sweep.spec import check_key, load_sweep
 
+pytestmark = pytest.mark.slow  # solves scenarios end to end (make test-fast skips it)
+
 MEMBERS = ["base", "offshore_wind_0.7", "offshore_wind_1.3"]
 
 

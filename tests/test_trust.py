@@ -16,20 +16,20 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
-
 from factories import gen, link, model_data, store
+
 from re300 import cli
 from re300.assemble import CAPACITY_FACTOR_FLOOR, floor_capacity_factors
-from re300.results.binding import binding_limits
-from re300.solve.health import numerical_warnings
-from re300.solve.infeasible import infeasible_subset
 from re300.audit import check_csv_tables, check_input_hashes, verify_run
 from re300.errors import Re300Error, SolveError
 from re300.model.builder import build_model
 from re300.model.data import TargetSettings
+from re300.results.binding import binding_limits
 from re300.results.dataset import to_dataset
 from re300.run import run_scenario
+from re300.solve.health import numerical_warnings
 from re300.solve.highs import SolverOptions, solve
+from re300.solve.infeasible import infeasible_subset
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -50,6 +50,7 @@ def _copy_run(run: Path, dest_root: Path, name: str | None = None) -> Path:
 # ---- reproducibility ------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_runs_of_quick_give_byte_identical_csvs(quick_runs):
     first, second = quick_runs
     csvs = sorted(p.name for p in first.glob("*.csv"))
@@ -67,6 +68,7 @@ def _cli_verdicts(out: str) -> dict[str, bool]:
             if line.startswith(("PASS ", "FAIL "))}
 
 
+@pytest.mark.slow
 def test_verify_passes_on_a_fresh_run(quick_runs, capsys):
     run = quick_runs[0]
     assert cli.main(["verify", str(run)]) == 0
@@ -76,6 +78,7 @@ def test_verify_passes_on_a_fresh_run(quick_runs, capsys):
     assert out.strip().endswith("all 7 checks passed")
 
 
+@pytest.mark.slow
 def test_verify_fails_after_a_csv_value_is_changed(quick_runs, tmp_path, capsys):
     run = _copy_run(quick_runs[0], tmp_path)
     costs = pd.read_csv(run / "costs.csv")
@@ -99,6 +102,7 @@ def test_verify_fails_after_a_csv_value_is_changed(quick_runs, tmp_path, capsys)
     assert not check.passed and check.detail.startswith("capacity.csv row 2 column 'total'")
 
 
+@pytest.mark.slow
 def test_verify_messages_show_plain_numbers(quick_runs, tmp_path, capsys):
     """A changed CSV cell is reported with the numbers as Python prints them (1234.5), never as np.float64(1234.5)."""
     run = _copy_run(quick_runs[0], tmp_path)
@@ -113,6 +117,7 @@ def test_verify_messages_show_plain_numbers(quick_runs, tmp_path, capsys):
     assert f"capacity.csv row 2 column 'total': file has {after!r}, results.nc gives {before!r}" in out
 
 
+@pytest.mark.slow
 def test_verify_finds_the_inputs_through_the_manifest(quick_runs, tmp_path, capsys):
     """Without --root, the manifest's relative input paths are looked up next to the inputs folder the run used."""
     root = tmp_path / "project"
@@ -131,6 +136,7 @@ def test_verify_finds_the_inputs_through_the_manifest(quick_runs, tmp_path, caps
     assert "1 changed since the run: inputs/demand.csv" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_verify_fails_when_an_input_file_changed(quick_runs, tmp_path, capsys):
     # a copy of the checkout's inputs and models, so the real files stay untouched
     root = tmp_path / "checkout"
@@ -151,6 +157,7 @@ def test_verify_fails_when_an_input_file_changed(quick_runs, tmp_path, capsys):
     assert "FAIL  input_hashes" in out and "missing: models/quick.yaml" in out
 
 
+@pytest.mark.slow
 def test_verify_recomputes_costs_and_balance_from_results_nc(quick_runs, tmp_path):
     """Tampering with results.nc itself (one hour of demand) breaks the balance check, not only CSV equality."""
     run = _copy_run(quick_runs[0], tmp_path)
@@ -173,6 +180,7 @@ def test_verify_on_a_folder_that_is_not_a_run(tmp_path, capsys):
 # ---- interrupts -----------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_sigterm_during_the_solve_leaves_earlier_outputs_untouched(quick_runs, tmp_path):
     """A scenario whose HiGHS solve takes seconds (the flagship on representative days) is sent SIGTERM while HiGHS runs."""
     scenario = tmp_path / "sigterm_case.yaml"
@@ -303,6 +311,7 @@ def test_infeasible_subset_of_a_tiny_case_names_the_potential_and_the_hours():
     assert solve(built, SolverOptions(method="simplex")).optimal
 
 
+@pytest.mark.slow
 def test_quick_with_an_unreachable_target_and_no_slack_fails_with_the_subset(quick_runs, tmp_path):
     scenario = tmp_path / "quick_re1000.yaml"
     # quick on one of its two weeks (halves the time HiGHS needs for the subset)
@@ -333,6 +342,7 @@ def test_quick_with_an_unreachable_target_and_no_slack_fails_with_the_subset(qui
     assert {p.name: p.read_bytes() for p in earlier.iterdir()} == before
 
 
+@pytest.mark.slow
 def test_quick_summary_and_binding_limits_agree(quick_runs):
     run = quick_runs[0]
     limits = pd.read_csv(run / "binding_limits.csv")
@@ -364,6 +374,7 @@ def test_numerical_warnings_thresholds():
     assert numerical_warnings({"matrix": [0.0, 0.0]}) == []
 
 
+@pytest.mark.slow
 def test_capacity_factor_floor_keeps_the_lp_within_the_thresholds(quick_runs):
     cf = np.array([3e-10, 0.5 * CAPACITY_FACTOR_FLOOR, CAPACITY_FACTOR_FLOOR, 0.37])
     assert floor_capacity_factors(cf).tolist() == [0.0, 0.0, CAPACITY_FACTOR_FLOOR, 0.37]

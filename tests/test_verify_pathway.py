@@ -18,16 +18,25 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
-
 from factories import gen, model_data, periods, solve_data, store
+
 from re300 import cli
-from re300.audit import (check_costs, check_discounting, check_energy_balance, check_renewable_target,
-                         investment_by_period, read_summary, verify_run)
-from re300.results.outputs import output_tables
+from re300.audit import (
+    check_costs,
+    check_discounting,
+    check_energy_balance,
+    check_renewable_target,
+    investment_by_period,
+    read_summary,
+    verify_run,
+)
 from re300.model.data import TargetSettings
 from re300.results.manifest import hash_files, write_manifest
+from re300.results.outputs import output_tables
 from re300.results.tables import by_period
 from re300.run import run_scenario
+
+pytestmark = pytest.mark.slow  # solves scenarios end to end (make test-fast skips it)
 
 REPO = Path(__file__).resolve().parent.parent
 CHECKS = ["input_hashes", "solver", "discounting", "energy_balance", "renewable_target", "export_commitment", "costs",

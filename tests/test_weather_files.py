@@ -387,6 +387,7 @@ def _scenario(tmp_path, weather: str) -> Path:
 PAIRS = [("utility_pv", "gwangju"), ("rooftop_pv", "gwangju"), ("utility_pv", "jeonnam"), ("offshore_wind", "jeonbuk")]
 
 
+@pytest.mark.slow
 def test_per_site_override_through_scenario(tmp_path, wx):
     """Only the named site changes: the same weather in a file gives the embedded CF, 10 % less GHI less PV."""
     df = site_frame(wx)
@@ -409,6 +410,7 @@ def test_per_site_override_through_scenario(tmp_path, wx):
     assert str(ds["weather_source"].sel(site="jeonju").item()) == "embedded"
 
 
+@pytest.mark.slow
 def test_pipeline_uses_the_file_and_hashes_it(tmp_path, wx):
     from re300.run import Phases, prepare
 
@@ -478,6 +480,7 @@ CALIBRATED = ("annual GHI", "monthly GHI", "monthly clearness", "annual mean air
               "monthly mean air temperature", "mean wind speed", "hour (KST", "correlation of", "month of the highest")
 
 
+@pytest.mark.slow
 def test_report_writes_checks_and_figures(tmp_path, wx):
     sc = load_scenario(_scenario(tmp_path, "  years: [2022, 2023]\n"))
     out = write_report(sc, output_dir=tmp_path / "out", cache_dir=tmp_path / "cache")
@@ -514,6 +517,7 @@ def test_report_writes_checks_and_figures(tmp_path, wx):
     assert sd1["note"].str.contains("needs at least two weather years").all()
 
 
+@pytest.mark.slow
 def test_report_years_must_be_in_the_files(tmp_path, wx):
     write_csv(tmp_path / "g.csv", site_frame(wx))
     sc = load_scenario(_scenario(tmp_path, "  years: [2022, 2023]\n  files:\n    gwangju: {path: g.csv, format: csv}\n"))
@@ -522,6 +526,7 @@ def test_report_years_must_be_in_the_files(tmp_path, wx):
     assert not (tmp_path / "out" / "profiles").exists()
 
 
+@pytest.mark.slow
 def test_profiles_cli_reports_bad_file_in_one_line(tmp_path):
     p = _scenario(tmp_path, "  files:\n    gwangju: {path: missing.csv, format: csv}\n")
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))

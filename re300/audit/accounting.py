@@ -9,8 +9,18 @@ import xarray as xr
 
 from re300.results.tables import energy_balance_residual
 
-from .checks import (ABS_TOL_MWH, BALANCE_TOL, REL_TOL, Check, is_close, is_pathway, one_or_per_period, period_views,
-                     summary_of_period, weighted_mwh)
+from .checks import (
+    ABS_TOL_MWH,
+    BALANCE_TOL,
+    REL_TOL,
+    Check,
+    is_close,
+    is_pathway,
+    one_or_per_period,
+    period_views,
+    summary_of_period,
+    weighted_mwh,
+)
 
 
 def _balance(view: xr.Dataset) -> tuple[list[str], dict]:

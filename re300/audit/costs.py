@@ -17,8 +17,19 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .checks import (ABS_TOL_KRW, ABS_TOL_MW, REL_TOL, Check, asset_flags, asset_label, is_pathway, one_or_per_period,
-                     period_views, summary_of_period, weighted_mwh)
+from .checks import (
+    ABS_TOL_KRW,
+    ABS_TOL_MW,
+    REL_TOL,
+    Check,
+    asset_flags,
+    asset_label,
+    is_pathway,
+    one_or_per_period,
+    period_views,
+    summary_of_period,
+    weighted_mwh,
+)
 from .discounting import discounted_years
 
 

@@ -20,8 +20,15 @@ from re300.csvtable import LINE, read_table, suggest
 from re300.errors import InputError
 from re300.inputs import checks
 from re300.inputs.schema import (
-    CAPACITY_UNITS, COLUMNS, CONSTANT_UNITS, EXPECTED_UNITS, FILES, LINK_PARAMETER_UNITS, SECTORS,
-    TECHNOLOGY_PARAMETER_UNITS, VINTAGE_UNITS,
+    CAPACITY_UNITS,
+    COLUMNS,
+    CONSTANT_UNITS,
+    EXPECTED_UNITS,
+    FILES,
+    LINK_PARAMETER_UNITS,
+    SECTORS,
+    TECHNOLOGY_PARAMETER_UNITS,
+    VINTAGE_UNITS,
 )
 
 # names of the schema that callers read from here

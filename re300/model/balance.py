@@ -2,13 +2,15 @@
 
 Variables
     unserved[r, t]   demand not served in a Honam region, priced at the value of lost load   [GW]
-    absorbed[r, t]   energy taken by an export region (the Capital region takes what arrives) [GW]
+(what export regions take, `absorbed`, is created by re300.model.exports)
 """
 from __future__ import annotations
 
 import numpy as np
 
 from . import units as U
+from .costs import CostOwners
+from .names import Var
 
 
 def add_node_slacks(ctx) -> None:
@@ -17,17 +19,16 @@ def add_node_slacks(ctx) -> None:
     times = list(range(T))
     demand = data.demand_mw.to_numpy(float).T * U.POWER  # region x time [GW]
     honam = [r for r in data.regions if data.region_kind[r] != "export"]
-    export = [r for r in data.regions if data.region_kind[r] == "export"]
-    h_idx, e_idx = ctx.region_index(honam), ctx.region_index(export)
+    h_idx = ctx.region_index(honam)
 
     unserved = ctx.lm.add_variables(
-        "unserved", ("region", "time"), (honam, times), ub=demand[h_idx], unit="GW", doc="unserved demand",
+        Var.UNSERVED, ("region", "time"), (honam, times), ub=demand[h_idx], unit="GW", doc="unserved demand",
     )
     ctx.add_to_balance(h_idx, 1.0, unserved)
-    ctx.add_cost(data.value_of_lost_load_krw_per_mwh * ctx.cost_weight[None, :] * U.COST_PER_ENERGY * np.ones((len(honam), 1)), unserved)
-
-    absorbed = ctx.lm.add_variables("absorbed", ("region", "time"), (export, times), unit="GW", doc="energy absorbed by export regions")
-    ctx.add_to_balance(e_idx, -1.0, absorbed)
+    owners = CostOwners("node", ["unserved_energy"] * len(honam), honam)
+    ctx.costs.declare(owners.kind, owners.assets, owners.regions, ("value_of_lost_load",))
+    voll = np.full(len(honam), float(data.value_of_lost_load_krw_per_mwh))  # KRW/MWh
+    ctx.add_energy_cost(owners, unserved, {"value_of_lost_load": voll})
 
 
 def power_balance(ctx) -> None:

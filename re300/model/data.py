@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .names import CAPACITY_KINDS
+
 GENERATOR_COLUMNS = {
     # column: meaning [unit]
     "technology": "technology name",
@@ -65,13 +67,21 @@ LINK_COLUMNS = {
 }
 # Columns added after the core: optional in hand-built frames (filled with these defaults).
 OPTIONAL_COLUMNS = {
-    "generators": {"lifetime_yr": np.nan},
+    "generators": {"lifetime_yr": np.nan, "capacity_credit": 0.0},
     "storage": {"separate_charge_power": False, "charge_existing_mw": 0.0, "charge_max_new_mw": 0.0,
                 "charge_capex_annual_krw_per_mw": 0.0, "charge_fom_krw_per_mw": 0.0, "lifetime_yr": np.nan,
-                "energy_lifetime_yr": np.nan, "charge_lifetime_yr": np.nan},
-    "links": {"lifetime_yr": np.nan},
+                "energy_lifetime_yr": np.nan, "charge_lifetime_yr": np.nan, "capacity_credit": 0.0,
+                "sale_price_krw_per_mwh": 0.0, "sale_max_mwh_per_yr": 0.0},
+    "links": {"lifetime_yr": np.nan, "capacity_credit": 0.0},
 }
-FRAME_COLUMNS = {"generators": GENERATOR_COLUMNS, "storage": STORAGE_COLUMNS, "links": LINK_COLUMNS}
+# What the optional columns mean (units in brackets)
+OPTIONAL_COLUMN_TEXT = {
+    "capacity_credit": "share of capacity that counts as firm in the adequacy rule [fraction] (storage: of power, "
+                       "when its energy lasts `Adequacy.storage_hours`; links: of import capacity into Honam)",
+    "sale_price_krw_per_mwh": "price at which the stored medium is sold out of the storage (e.g. hydrogen to industry) "
+                              "[KRW per MWh of stored medium]; 0 = nothing is sold",
+    "sale_max_mwh_per_yr": "largest quantity sold per year [MWh of stored medium/yr]",
+}
 # Frame columns that may take one value per investment period (`ModelData.period_data`); the others are static.
 PERIOD_COLUMNS = {
     "generators": ("existing_mw", "max_new_mw", "capex_annual_krw_per_mw", "fom_krw_per_mw"),
@@ -90,6 +100,10 @@ class TargetSettings:
     export_share: energy delivered to export regions >= share x consumption (None = no commitment).
     deduct_storage_losses / deduct_transmission_losses: see `re300.model.targets`.
     renewable_slack_krw_per_mwh: if set, the target may be missed at this penalty (a priced slack).
+    renewable_only_exports: non-renewable energy entering Honam (its own non-renewable output and imports) may serve
+    only Honam's load, hour by hour, so everything exported or stored is renewable (`re300.model.exports`).
+    sales_count_as_export: the electricity that made a product sold out of storage (hydrogen for industry, the
+    study's "other regions or abroad") counts towards the export commitment (`re300.model.storage`).
     renewable_share_by_period / export_share_by_period: pathway runs, one share per investment period (None or NaN
     = no target in that period); they replace the scalar shares when given.
     """
@@ -102,6 +116,8 @@ class TargetSettings:
     export_slack_krw_per_mwh: float | None = None
     renewable_share_by_period: tuple | None = None
     export_share_by_period: tuple | None = None
+    renewable_only_exports: bool = False
+    sales_count_as_export: bool = False
 
     def shares(self, kind: str, n_periods: int) -> np.ndarray:
         """Target share of `kind` ('renewable' or 'export') in each of `n_periods` periods; NaN = no target."""
@@ -178,9 +194,24 @@ RE100_LOAD_COLUMNS = {
     "region": "honam region where the load sits",
     "matching": "hourly (met every hour by Honam renewable supply) or annual (counted in the volumetric target only)",
 }
-# capacity families that can be built, by the frame they belong to (see `ModelData.fixed_builds`)
-BUILD_FAMILIES = {"generators": "generators", "storage_power": "storage", "storage_energy": "storage",
-                  "storage_charge": "storage", "links": "links"}
+@dataclass
+class Adequacy:
+    """The adequacy rule (`re300.model.adequacy`): firm capacity in Honam covers its peak demand plus a reserve margin
+    in every investment period.
+
+    reserve_margin: required reserve above the peak [fraction] (Korea's basic plans: 0.22);
+    peak_demand_mw: coincident peak of Honam demand in each period [MW] (from the full hourly year, not the
+    aggregated snapshots);
+    storage_hours: storage counts its full credit only when its energy lasts this long at full credited power [h].
+    """
+
+    reserve_margin: float
+    peak_demand_mw: np.ndarray
+    storage_hours: float = 4.0
+
+
+# capacity kind -> the ModelData frame of its assets (re300.model.names)
+BUILD_FAMILIES = {k.family: k.frame for k in CAPACITY_KINDS}
 
 
 @dataclass
@@ -211,6 +242,11 @@ class ModelData:
     re100_loads: rows RE100_LOAD_COLUMNS; re100_load_mw: loads x time [MW] (already part of demand_mw).
     fixed_builds: {family of BUILD_FAMILIES: (rows x periods) new capacity built in each period, NaN = free}
     [MW or MWh] (myopic runs fix their hand-over this way).
+
+    Export regions (`re300.model.exports`): export_headroom_mw: time x export region, the most an export region can
+    take in each snapshot [MW] (its demand minus the output it cannot turn down); a missing column or NaN = no limit.
+    export_value_krw_per_mwh: {export region: value of the generation each MWh it takes displaces [KRW/MWh]},
+    credited in the objective. adequacy: the firm-capacity rule (`Adequacy`), None = no rule.
     """
 
     regions: list[str]
@@ -236,6 +272,9 @@ class ModelData:
     re100_loads: pd.DataFrame | None = None
     re100_load_mw: np.ndarray | None = None
     fixed_builds: dict | None = None
+    export_headroom_mw: pd.DataFrame | None = None
+    export_value_krw_per_mwh: dict | None = None
+    adequacy: Adequacy | None = None
 
     def __post_init__(self):
         self.fill_optional_columns()
@@ -361,6 +400,18 @@ class ModelData:
             bad = set(self.re100_loads["region"]) - set(self.honam_regions)
             if bad:
                 raise ValueError(f"ModelData.re100_loads names regions that are not honam: {sorted(bad)}")
+        export = [r for r in self.regions if self.region_kind[r] == "export"]
+        if self.export_headroom_mw is not None:
+            h = self.export_headroom_mw
+            if h.shape[0] != T or not set(h.columns) <= set(export):
+                raise ValueError(f"ModelData.export_headroom_mw must have {T} rows and export-region columns ({export})")
+            if (np.nan_to_num(h.to_numpy(float), nan=0.0) < 0).any():
+                raise ValueError("ModelData.export_headroom_mw must be >= 0 (NaN = no limit)")
+        if self.adequacy is not None:
+            if np.shape(self.adequacy.peak_demand_mw) != (P,):
+                raise ValueError(f"ModelData.adequacy.peak_demand_mw must hold one value per period ({P})")
+            if self.adequacy.reserve_margin < 0 or self.adequacy.storage_hours <= 0:
+                raise ValueError("ModelData.adequacy: reserve_margin must be >= 0 and storage_hours > 0")
         for fam, arr in (self.fixed_builds or {}).items():
             if fam not in BUILD_FAMILIES:
                 raise ValueError(f"ModelData.fixed_builds has unknown family {fam!r}")

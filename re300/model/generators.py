@@ -11,8 +11,14 @@ from __future__ import annotations
 import numpy as np
 
 from . import units as U
+from .adequacy import register_firm
+from .costs import CostOwners
 from .investment import add_builds, capacity_terms, existing_fom_constant
 from .linear import RowBlock
+from .names import GENERATORS, Row, Var
+
+# cost items of each generator (costs.csv rows, in this order)
+COST_COMPONENTS = ("investment", "fixed_om", "variable_and_purchase", "carbon")
 
 
 def add(ctx) -> None:
@@ -26,16 +32,17 @@ def add(ctx) -> None:
     cf = np.asarray(data.availability, float)
     labels = [f"{t}|{r}" for t, r in zip(gens["technology"], gens["region"])]
     fom = data.column("generators", "fom_krw_per_mw")
+    owners = CostOwners("generator", list(gens["technology"]), list(gens["region"]))
+    ctx.costs.declare(owners.kind, owners.assets, owners.regions, COST_COMPONENTS)
 
-    new = add_builds(ctx, "generators", "capacity_new", labels, data.column("generators", "max_new_mw"),
-                     gens["lifetime_yr"].to_numpy(float), data.column("generators", "capex_annual_krw_per_mw"), fom,
-                     U.POWER, "GW", doc="new generating capacity")
+    new = add_builds(ctx, GENERATORS, labels, data.column("generators", "max_new_mw"), gens["lifetime_yr"].to_numpy(float),
+                     data.column("generators", "capex_annual_krw_per_mw"), fom, owners, doc="new generating capacity")
     expandable = new.assets
     # Generators that cannot expand have dispatch <= cf * existing as a simple variable bound.
     ub = cf * existing
     ub[expandable, :] = np.inf
     dispatch = ctx.lm.add_variables(
-        "dispatch", ("generator", "time"), (labels, list(range(T))), lb=0.0, ub=ub, unit="GW",
+        Var.DISPATCH, ("generator", "time"), (labels, list(range(T))), lb=0.0, ub=ub, unit="GW",
         doc="generator output",
     )
     availability_constraint(ctx, expandable, new, dispatch, cf, existing, labels)
@@ -51,12 +58,19 @@ def add(ctx) -> None:
         pool = renewable & honam
         if pool.any():
             ctx.add_pool(region_idx[pool], np.ones((int(pool.sum()), T)), dispatch[pool])
+    honam = np.array([data.region_kind[r] == "honam" for r in gens["region"]])
+    nonrenewable_in_honam = ~renewable & honam
+    if nonrenewable_in_honam.any():
+        ctx.add_nonrenewable_in(np.ones((int(nonrenewable_in_honam.sum()), T)), dispatch[nonrenewable_in_honam])
+    register_firm(ctx, np.where(honam, gens["capacity_credit"].to_numpy(float), 0.0), existing_p, new)
 
     # Costs [bn KRW]: investment and fixed O&M of new capacity are registered by add_builds; fixed O&M of existing
     # capacity is a constant; variable cost and carbon on energy, each hour weighted by W_p.
-    existing_fom_constant(ctx, existing_p, fom, 1.0)
-    marginal = gens["vom_krw_per_mwh"].to_numpy(float) + data.carbon_price_krw_per_t * gens["emission_t_per_mwh"].to_numpy(float)
-    ctx.add_cost(marginal[:, None] * ctx.cost_weight[None, :] * U.COST_PER_ENERGY, dispatch)  # GW x h = GWh
+    existing_fom_constant(ctx, owners, existing_p, fom)
+    ctx.add_energy_cost(owners, dispatch, {
+        "variable_and_purchase": gens["vom_krw_per_mwh"].to_numpy(float),
+        "carbon": data.carbon_price_krw_per_t * gens["emission_t_per_mwh"].to_numpy(float),
+    })
     ctx.meta["generators"] = {"expandable": expandable, "labels": labels}
 
 
@@ -72,7 +86,7 @@ def availability_constraint(ctx, expandable, new, dispatch, cf, existing, labels
     if len(expandable) == 0:
         return
     block = RowBlock(
-        ctx.lm, "availability", ("generator", "time"), ([labels[i] for i in expandable], list(range(T))), "<=",
+        ctx.lm, Row.AVAILABILITY, ("generator", "time"), ([labels[i] for i in expandable], list(range(T))), "<=",
         unit="GW", doc="dispatch <= capacity factor x total capacity",
     )
     k = np.arange(len(expandable))[:, None]

@@ -26,7 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import units as U
+from .costs import CostOwners
 from .linear import RowBlock
+from .names import CapacityKind, Row
 
 
 @dataclass
@@ -46,20 +48,6 @@ class Builds:
         """Assets with at least one build option (sorted)."""
         return np.unique(self.asset)
 
-    def to_matrix(self, values: np.ndarray) -> np.ndarray:
-        """Option values (K,) -> (assets x build periods) [same unit], zero where no option exists."""
-        out = np.zeros((self.n_assets, self.alive.shape[1]))
-        if len(self.asset):
-            np.add.at(out, (self.asset, self.period), np.asarray(values, float))
-        return out
-
-    def in_service(self, values: np.ndarray) -> np.ndarray:
-        """Option values (K,) -> (assets x periods): new capacity in service in each period."""
-        out = np.zeros((self.n_assets, self.alive.shape[1]))
-        for k, i in enumerate(self.asset):
-            out[i] += self.alive[k] * float(values[k])
-        return out
-
     def meta(self) -> dict:
         """Plain arrays for results and myopic hand-over (no Pyomo objects)."""
         return {"family": self.family, "name": self.name, "asset": self.asset, "period": self.period,
@@ -75,16 +63,19 @@ def alive_matrix(years, build_period, lifetime_yr) -> np.ndarray:
     return (years[None, :] >= start) & (years[None, :] < start + life[:, None])
 
 
-def add_builds(ctx, family: str, name: str, labels, max_new, lifetime_yr, capex_annual, fom, scale: float,
-               unit: str, doc: str = "") -> Builds:
+def add_builds(ctx, kind: CapacityKind, labels, max_new, lifetime_yr, capex_annual, fom, owners: CostOwners,
+               doc: str = "") -> Builds:
     """Create the build variables of one capacity family and register their cost.
 
-    max_new (N x P): limit on the new capacity in service in each period (data units, inf = none; building in
-    period b needs max_new[i, b] > 0); lifetime_yr (N,); capex_annual, fom (N x P) per data unit and year;
-    scale: data unit -> LP unit (U.POWER or U.ENERGY). Costs enter as explained in the module docstring.
+    kind: the capacity kind (re300.model.names: its LP variable, unit and scale); max_new (N x P): limit on the new
+    capacity in service in each period (data units, inf = none; building in period b needs max_new[i, b] > 0);
+    lifetime_yr (N,); capex_annual, fom (N x P) per data unit and year; owners: the N assets as cost items name them. Costs enter as
+    explained in the module docstring, labelled `investment` (annuity of the build period) and `fixed_om` in each
+    period the build serves.
     """
     data = ctx.data
     P = ctx.P
+    family, name, scale, unit = kind.family, kind.variable, kind.scale, U.LP_UNIT[kind.unit]
     max_new = np.nan_to_num(np.asarray(max_new, float), nan=0.0, posinf=np.inf)
     N = max_new.shape[0]
     fixed = (data.fixed_builds or {}).get(family)
@@ -117,7 +108,10 @@ def add_builds(ctx, family: str, name: str, labels, max_new, lifetime_yr, capex_
         paid_years = alive @ W  # Σ_{p alive} W_p per option
         fom_years = (alive * W[None, :] * fom[asset]).sum(axis=1)
         cost = capex_annual[asset, period] * paid_years + fom_years  # per data unit
-        ctx.add_cost(cost * U.MONEY / scale, variables)
+        option_owners = CostOwners(owners.kind, [owners.assets[i] for i in asset], [owners.regions[i] for i in asset])
+        ctx.add_cost(cost * U.MONEY / scale, variables,
+                     option_owners.labels("investment", alive * capex_annual[asset, period][:, None] * U.MONEY / scale),
+                     option_owners.labels("fixed_om", alive * fom[asset] * U.MONEY / scale))
     if ctx.pathway is not None and len(asset):
         new_capacity_limit_constraint(ctx, builds, labels, max_new * scale, unit)
     ctx.meta.setdefault("builds", {})[family] = builds.meta()
@@ -129,12 +123,14 @@ def family_dim(family: str) -> str:
     return {"generators": "generator", "links": "link"}.get(family, "storage")
 
 
-def existing_fom_constant(ctx, existing, fom, scale: float) -> None:
-    """Fixed O&M of existing capacity, a constant: Σ_p W_p · fom[i,p] · existing[i,p]  [bn KRW]."""
+def existing_fom_constant(ctx, owners: CostOwners, existing, fom) -> None:
+    """Fixed O&M of existing capacity, a constant: Σ_p W_p · fom[i,p] · existing[i,p]  [bn KRW], labelled `fixed_om`
+    of each asset (owners) and period. existing, fom: (N x P) in data units (MW or MWh, KRW per unit and year)."""
     existing = np.asarray(existing, float)
     if existing.size == 0:
         return
-    ctx.add_constant_cost(float(np.sum(np.asarray(fom, float) * existing * ctx.W[None, :])) * U.MONEY)
+    annual = np.asarray(fom, float) * existing  # N x P [KRW/yr]
+    ctx.add_constant_cost(float(np.sum(annual * ctx.W[None, :])) * U.MONEY, owners.labels("fixed_om", annual * U.MONEY))
 
 
 def new_capacity_limit_constraint(ctx, builds: Builds, labels, limit, unit: str = "GW") -> None:
@@ -224,7 +220,7 @@ def build_rate_constraint(ctx) -> None:
                 rows.append((f"{lim.name}|{ctx.years[b]}", builds.variables[ks], float(lim.max_mw_per_yr) * interval[b] * U.POWER))
     if not rows:
         return
-    block = RowBlock(ctx.lm, "build_rate", ("limit",), ([r[0] for r in rows],), "<=", unit="GW",
+    block = RowBlock(ctx.lm, Row.BUILD_RATE, ("limit",), ([r[0] for r in rows],), "<=", unit="GW",
                      doc="new capacity built per period <= rate x years of the build interval")
     for r, (_, variables, rhs) in enumerate(rows):
         block.add(np.full(len(variables), r), 1.0, variables)

@@ -9,7 +9,7 @@ family name and labelled coordinates, so duals and infeasibilities map back to r
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pyomo.environ as pyo
@@ -48,6 +48,7 @@ class LinearModel:
         self.constraints: dict[str, Family] = {}
         self.objective_terms: list[tuple[np.ndarray, np.ndarray]] = []
         self.objective_constant = 0.0  # costs that no decision changes (e.g. fixed O&M of existing assets)
+        self._positions: dict[str, dict[int, int]] = {}  # family -> {id(VarData): flat position}, built by `locate`
 
     # -- variables --------------------------------------------------------------------------
     def add_variables(self, name, dims, coords, lb=0.0, ub=None, unit="", doc="") -> np.ndarray:
@@ -72,6 +73,20 @@ class LinearModel:
         self.variables[name] = Family(name, items, tuple(dims), tuple(list(c) for c in coords), unit, doc)
         return items
 
+    def locate(self, variables) -> tuple[str, np.ndarray]:
+        """Family name and flat positions of `variables`, which all belong to one family (e.g. a slice of it)."""
+        v = np.asarray(variables, dtype=object).ravel()
+        if v.size == 0:
+            return "", np.zeros(0, np.int64)
+        name = v[0].parent_component().local_name
+        if name not in self._positions:
+            self._positions[name] = {id(x): i for i, x in enumerate(self.variables[name].items.ravel().tolist())}
+        pos = self._positions[name]
+        try:
+            return name, np.fromiter((pos[id(x)] for x in v.tolist()), dtype=np.int64, count=v.size)
+        except KeyError:
+            raise ValueError(f"variables of one block must come from one family; expected all from {name}") from None
+
     # -- objective --------------------------------------------------------------------------
     def add_objective_terms(self, coefs, variables) -> None:
         """Register cost terms: sum(coefs * variables) is added to the objective (bn KRW/yr)."""
@@ -86,6 +101,7 @@ class LinearModel:
         vars_ = np.concatenate([v for _, v in self.objective_terms]) if self.objective_terms else np.zeros(0, object)
         expr = LinearExpression([float(self.objective_constant)] + _monomials(coefs, vars_))
         self.model.total_cost = pyo.Objective(expr=expr, sense=pyo.minimize)
+        self._positions.clear()
 
 
 class RowBlock:

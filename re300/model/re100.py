@@ -23,7 +23,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import units as U
+from .costs import CostOwners
 from .linear import RowBlock
+from .names import Row, Var
 
 
 def hourly_loads_mw(data) -> np.ndarray:
@@ -53,7 +55,7 @@ def hourly_matching_constraint(ctx, load_gw) -> None:
     hours = np.flatnonzero(load_gw > 0)
     row = np.full(ctx.T, -1)
     row[hours] = np.arange(len(hours))
-    block = RowBlock(ctx.lm, "re100_hourly_match", ("time",), (hours.tolist(),), ">=", unit="GW",
+    block = RowBlock(ctx.lm, Row.RE100_HOURLY_MATCH, ("time",), (hours.tolist(),), ">=", unit="GW",
                      doc="Honam renewable pool net of storage and exports >= hourly-matched RE100 load")
     for _, coefs, var in ctx.pool_terms:
         var = np.asarray(var, dtype=object)
@@ -63,9 +65,13 @@ def hourly_matching_constraint(ctx, load_gw) -> None:
         block.add(rows[on], coefs[on], var[on])
     penalty = ctx.data.targets.renewable_slack_krw_per_mwh
     if penalty is not None:
-        slack = ctx.lm.add_variables("re100_shortfall", ("time",), (hours.tolist(),), ub=load_gw[hours], unit="GW",
+        slack = ctx.lm.add_variables(Var.RE100_SHORTFALL, ("time",), (hours.tolist(),), ub=load_gw[hours], unit="GW",
                                      doc="RE100 load not matched by Honam renewable supply in the hour")
-        ctx.add_cost(penalty * U.COST_PER_ENERGY * ctx.cost_weight[hours], slack)
+        owners = CostOwners("target", [Var.RE100_SHORTFALL], ["honam"])
+        ctx.costs.declare(owners.kind, owners.assets, owners.regions, ("shortfall_penalty",))
+        annual = penalty * U.COST_PER_ENERGY * ctx.weight[hours]  # bn KRW/yr per GW short in the snapshot
+        ctx.add_cost(penalty * U.COST_PER_ENERGY * ctx.cost_weight[hours], slack,
+                     owners.labels("shortfall_penalty", annual, ctx.period[hours]))
         block.add(np.arange(len(hours)), 1.0, slack)
     block.add_rhs(np.arange(len(hours)), load_gw[hours])
     block.build()

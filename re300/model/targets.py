@@ -21,7 +21,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import units as U
+from .costs import CostOwners
 from .linear import RowBlock
+from .names import SHORTFALL_OF_TARGET, Row
 
 
 def add(ctx) -> None:
@@ -45,18 +47,18 @@ def _partial_sums(ctx, name, terms):
     """
     if not ctx.split_hours or not terms:
         return terms
-    seg = ctx.segments()
-    nseg = int(seg.max()) + 1
-    part = ctx.lm.add_variables(f"{name}_part", ("segment",), (list(range(nseg)),), lb=-np.inf, unit="GWh")
-    rb = RowBlock(ctx.lm, f"{name}_part_sum", ("segment",), (list(range(nseg)),), "==", unit="GWh")
-    rb.add(np.arange(nseg), 1.0, part)
+    group = ctx.split_groups()
+    ngroups = int(group.max()) + 1
+    part = ctx.lm.add_variables(f"{name}_part", ("split_group",), (list(range(ngroups)),), lb=-np.inf, unit="GWh")
+    rb = RowBlock(ctx.lm, f"{name}_part_sum", ("split_group",), (list(range(ngroups)),), "==", unit="GWh")
+    rb.add(np.arange(ngroups), 1.0, part)
     for coefs, var in terms:
         var = np.asarray(var, dtype=object)
         coefs = np.broadcast_to(np.asarray(coefs, float), var.shape)
-        rows = np.broadcast_to(seg, var.shape)
+        rows = np.broadcast_to(group, var.shape)
         rb.add(rows, -coefs, var)
     rb.build()
-    first = np.searchsorted(seg, np.arange(nseg))  # segments are contiguous and numbered in time order
+    first = np.searchsorted(group, np.arange(ngroups))  # groups are contiguous and numbered in time order
     coefs = np.zeros(ctx.T)
     coefs[first] = 1.0
     var_t = np.full(ctx.T, None, dtype=object)
@@ -85,12 +87,16 @@ def _target_rows(ctx, kind, name, rhs_gwh, terms, penalty_krw_per_mwh):
         rows = np.broadcast_to(row_of_period[ctx.period[t_idx]], var.shape)
         on = rows >= 0
         block.add(rows[on], S * coefs[on], var[on])
-    slack_name = {"renewable": "renewable_shortfall", "export": "export_shortfall"}[kind]
+    slack_name = SHORTFALL_OF_TARGET[kind]
     if penalty_krw_per_mwh is not None:
         coords = [slack_name] if ctx.pathway is None else [ctx.years[p] for p in has]
         dim = "target" if ctx.pathway is None else "period"
         slack = ctx.lm.add_variables(slack_name, (dim,), (coords,), unit="GWh")
-        ctx.add_cost(penalty_krw_per_mwh * U.COST_PER_ENERGY * ctx.W[has], slack)
+        owners = CostOwners("target", [slack_name], ["honam"])
+        ctx.costs.declare(owners.kind, owners.assets, owners.regions, ("shortfall_penalty",), periods=has)
+        annual = penalty_krw_per_mwh * U.COST_PER_ENERGY * np.ones(len(has))  # bn KRW/yr per GWh short
+        ctx.add_cost(penalty_krw_per_mwh * U.COST_PER_ENERGY * ctx.W[has], slack,
+                     owners.labels("shortfall_penalty", annual, has))
         block.add(np.arange(len(has)), S, slack)
     block.add_rhs(np.arange(len(has)), S * rhs_gwh[has])
     block.build()
@@ -109,7 +115,7 @@ def renewable_target_constraint(ctx, tg, target_gwh) -> None:
     terms = list(ctx.renewable_terms)
     for kind in kinds:
         terms += [(-np.asarray(coefs, float), var) for coefs, var in ctx.renewable_loss_terms.get(kind, [])]
-    _target_rows(ctx, "renewable", "renewable_target", target_gwh, terms, tg.renewable_slack_krw_per_mwh)
+    _target_rows(ctx, "renewable", Row.RENEWABLE_TARGET, target_gwh, terms, tg.renewable_slack_krw_per_mwh)
 
 
 def export_target_constraint(ctx, tg, target_gwh) -> None:
@@ -118,4 +124,4 @@ def export_target_constraint(ctx, tg, target_gwh) -> None:
 
         Σ_{t in p} w_t Σ_{l into export regions} η_l · flow[l,t] + export_shortfall[p]  ≥  Y_p · D_p      [GWh]
     """
-    _target_rows(ctx, "export", "export_target", target_gwh, list(ctx.export_terms), tg.export_slack_krw_per_mwh)
+    _target_rows(ctx, "export", Row.EXPORT_TARGET, target_gwh, list(ctx.export_terms), tg.export_slack_krw_per_mwh)

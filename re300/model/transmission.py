@@ -12,8 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from . import units as U
+from .adequacy import register_firm
+from .costs import CostOwners
 from .investment import add_builds, capacity_terms, existing_fom_constant
 from .linear import RowBlock
+from .names import LINKS, Row, Var
+
+# cost items of each link (costs.csv rows, in this order), in the region it leaves
+COST_COMPONENTS = ("investment", "fixed_om")
 
 
 def add(ctx) -> None:
@@ -30,16 +36,18 @@ def add(ctx) -> None:
     bidir = links["bidirectional"].to_numpy(bool)
     back = np.flatnonzero(bidir)
     fom = data.column("links", "fom_krw_per_mw")
+    owners = CostOwners("link", labels, list(links["from_region"]))
+    ctx.costs.declare(owners.kind, owners.assets, owners.regions, COST_COMPONENTS)
 
-    new = add_builds(ctx, "links", "link_new", labels, data.column("links", "max_new_mw"), links["lifetime_yr"].to_numpy(float),
-                     data.column("links", "capex_annual_krw_per_mw"), fom, U.POWER, "GW", doc="new transfer capacity")
+    new = add_builds(ctx, LINKS, labels, data.column("links", "max_new_mw"), links["lifetime_yr"].to_numpy(float),
+                     data.column("links", "capex_annual_krw_per_mw"), fom, owners, doc="new transfer capacity")
     expandable = new.assets
     ub = np.where(np.isin(np.arange(L), expandable)[:, None], np.inf, exist)
-    fwd = ctx.lm.add_variables("flow_forward", ("link", "time"), (labels, times), ub=ub, unit="GW")
-    bwd = ctx.lm.add_variables("flow_backward", ("link", "time"), ([labels[i] for i in back], times), ub=ub[back], unit="GW")
+    fwd = ctx.lm.add_variables(Var.FLOW_FORWARD, ("link", "time"), (labels, times), ub=ub, unit="GW")
+    bwd = ctx.lm.add_variables(Var.FLOW_BACKWARD, ("link", "time"), ([labels[i] for i in back], times), ub=ub[back], unit="GW")
 
-    flow_limit_constraint(ctx, "flow_limit_forward", labels, expandable, np.arange(L), fwd, new, exist)
-    flow_limit_constraint(ctx, "flow_limit_backward", labels, expandable, back, bwd, new, exist)
+    flow_limit_constraint(ctx, Row.FLOW_LIMIT_FORWARD, labels, expandable, np.arange(L), fwd, new, exist)
+    flow_limit_constraint(ctx, Row.FLOW_LIMIT_BACKWARD, labels, expandable, back, bwd, new, exist)
 
     src = ctx.region_index(links["from_region"])
     dst = ctx.region_index(links["to_region"])
@@ -56,14 +64,32 @@ def add(ctx) -> None:
         ctx.add_renewable_loss("transmission", loss[back], bwd)
     export_kind = np.array([data.region_kind[r] == "export" for r in links["to_region"]])
     if export_kind.any():
-        ctx.add_export((eff[:, None] * w)[export_kind], fwd[export_kind])
+        exports_delivered(ctx, labels, eff, export_kind, back, fwd, bwd)
         # what leaves Honam for an export region is not available to Honam's RE100 loads (re300.model.re100)
         from_honam = export_kind & np.array([data.region_kind[r] == "honam" for r in links["from_region"]])
         if from_honam.any():
             ctx.add_pool(src[from_honam], -np.ones((int(from_honam.sum()), T)), fwd[from_honam])
 
-    existing_fom_constant(ctx, exist_p, fom, 1.0)
+    imports_into_honam(ctx, links, eff, back, fwd, bwd, exist_p, new)
+    existing_fom_constant(ctx, owners, exist_p, fom)
     ctx.meta["links"] = {"expandable": expandable, "backward": back, "labels": labels}
+
+
+def imports_into_honam(ctx, links, eff, back, fwd, bwd, exist_p, new) -> None:
+    """Flows from an export region (the national grid beyond Honam) into Honam are non-renewable energy entering
+    Honam (re300.model.exports), and the import capacity counts towards firm capacity at the link's credit
+    (re300.model.adequacy)."""
+    kind = ctx.data.region_kind
+    from_export = np.array([kind[a] == "export" and kind[b] == "honam" for a, b in zip(links["from_region"], links["to_region"])])
+    to_export = np.array([kind[a] == "honam" and kind[b] == "export" for a, b in zip(links["from_region"], links["to_region"])])
+    if from_export.any():
+        ctx.add_nonrenewable_in(np.broadcast_to(eff[from_export, None], (int(from_export.sum()), ctx.T)), fwd[from_export])
+    back_in = [k for k, i in enumerate(back) if to_export[i]]
+    if back_in:
+        rows = back[back_in]
+        ctx.add_nonrenewable_in(np.broadcast_to(eff[rows, None], (len(rows), ctx.T)), bwd[back_in])
+    importing = from_export | (to_export & links["bidirectional"].to_numpy(bool))
+    register_firm(ctx, np.where(importing, links["capacity_credit"].to_numpy(float), 0.0), exist_p, new)
 
 
 def flow_limit_constraint(ctx, name, labels, expandable, which, flow, new, exist) -> None:
@@ -84,3 +110,18 @@ def flow_limit_constraint(ctx, name, labels, expandable, which, flow, new, exist
     capacity_terms(ctx, block, rows, -1.0, new, which[rows_of])
     block.add_rhs(rows, exist[which[rows_of]])
     block.build()
+
+
+def exports_delivered(ctx, labels, eff, export_kind, back, fwd, bwd) -> None:
+    """Register what reaches export regions for the export commitment (re300.model.targets): the net delivery,
+
+        Σ_t weight_h[t] · ( Σ_{l → export} η_l · flow[l,t]  −  Σ_{l two-way → export} flow_back[l,t] )          [GWh]
+
+    energy delivered to export regions minus energy taken back from them over the two-way AC routes (imports from the
+    national grid). Counting the net keeps a loop — sending and taking back in the same hour — from inflating the
+    commitment, and nets imports at night against exports by day: Honam sends out 200 % of its consumption net."""
+    w = ctx.weight[None, :]
+    ctx.add_export((eff[:, None] * w)[export_kind], fwd[export_kind])
+    two_way = [k for k, i in enumerate(back) if export_kind[i]]
+    if two_way:
+        ctx.add_export(-np.broadcast_to(w, (len(two_way), ctx.T)), bwd[two_way])

@@ -6,8 +6,7 @@ capacities of tens of GW become tens, costs of ~1e8 KRW/MW/yr become ~100 bn KRW
 POWER = 1e-3  # MW -> GW
 ENERGY = 1e-3  # MWh -> GWh
 MONEY = 1e-9  # KRW -> billion KRW
-# KRW/MW -> bn KRW/GW and KRW/MWh -> bn KRW/GWh (both are MONEY / POWER)
-COST_PER_POWER = MONEY / POWER
+# KRW/MWh -> bn KRW/GWh
 COST_PER_ENERGY = MONEY / ENERGY
 # dual of a power balance row (bn KRW per GW over one weighted hour) -> KRW/MWh
 PRICE_TO_KRW_PER_MWH = 1.0 / COST_PER_ENERGY
@@ -17,4 +16,4 @@ PRICE_TO_KRW_PER_MWH = 1.0 / COST_PER_ENERGY
 TARGET_ROW = 1e-3  # GWh -> TWh, for the renewable target and export commitment rows only
 TARGET_ROW_UNIT = "TWh"
 
-LP_UNITS = {"power": "GW", "energy": "GWh", "money": "bn KRW"}
+LP_UNIT = {"MW": "GW", "MWh": "GWh"}  # data unit -> LP unit

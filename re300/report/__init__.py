@@ -5,8 +5,16 @@
 - `build_memo(run_dir, langs)` (re300.report.memo): `re300 memo`, `make memo`.
 - `build_comparison(run_dirs, out_dir, langs)` (re300.report.compare): `re300 compare`, `make compare`.
 """
-from .access import (capacity_table, curtailment_by_month, energy_balance, flows_to_capital, label, open_results,
-                     outputs_root, price_duration)
+from .access import (
+    capacity_table,
+    curtailment_by_month,
+    energy_balance,
+    flows_to_capital,
+    label,
+    open_results,
+    outputs_root,
+    price_duration,
+)
 
 __all__ = ["open_results", "outputs_root", "energy_balance", "capacity_table", "price_duration", "curtailment_by_month",
            "flows_to_capital", "label", "build_memo", "build_comparison"]

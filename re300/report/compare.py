@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from re300.results.atomic import atomic_output_dir
+from re300.atomic import atomic_output_dir
 
 from . import figures as F
 from . import series

@@ -17,8 +17,8 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from . import series  # noqa: E402
 from .fonts import register_matplotlib_fonts  # noqa: E402
-from .runcsv import RunResults  # noqa: E402
 from .numbers import shown  # noqa: E402
+from .runcsv import RunResults  # noqa: E402
 from .text import TEXT, tr  # noqa: E402
 
 DPI = 110

@@ -12,7 +12,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from re300.results.atomic import atomic_output_dir
+from re300.atomic import atomic_output_dir
 
 from . import figures as F
 from .assumptions import assumption_rows

@@ -10,8 +10,18 @@ import pandas as pd
 import xarray as xr
 
 from ..model import units as U
-from ..model.data import (BUILD_FAMILIES, BUILD_LIMIT_COLUMNS, GENERATOR_COLUMNS, LINK_COLUMNS, PERIOD_COLUMNS,
-                          STORAGE_COLUMNS, ModelData, Pathway, TargetSettings)
+from ..model.data import (
+    BUILD_FAMILIES,
+    BUILD_LIMIT_COLUMNS,
+    GENERATOR_COLUMNS,
+    LINK_COLUMNS,
+    PERIOD_COLUMNS,
+    STORAGE_COLUMNS,
+    ModelData,
+    Pathway,
+    TargetSettings,
+)
+from ..model.names import CAPACITY_KINDS, Row, Var
 
 TIME_ATTRS = {"timezone": "Asia/Seoul (UTC+9, no DST)", "convention": "hour-beginning labels"}
 
@@ -41,11 +51,8 @@ def _capacities(data: ModelData, meta: dict, v: dict) -> dict:
     out = {}
     P = data.n_periods
     builds = meta.get("builds", {})
-    for family, frame, col, scale in (("generators", "generators", "existing_mw", U.POWER),
-                                      ("storage_power", "storage", "existing_mw", U.POWER),
-                                      ("storage_energy", "storage", "existing_mwh", U.ENERGY),
-                                      ("storage_charge", "storage", "charge_existing_mw", U.POWER),
-                                      ("links", "links", "existing_mw", U.POWER)):
+    for kind in CAPACITY_KINDS:
+        family, frame, col, scale = kind.family, kind.frame, kind.existing, kind.scale
         n = len(getattr(data, frame))
         existing = data.column(frame, col) if n else np.zeros((0, P))
         b = builds.get(family)
@@ -114,7 +121,7 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
     G = len(gens)
     g_exist, g_new = cap["generators"]["existing"], cap["generators"]["new"]
     g_total = g_exist + g_new  # G x P
-    dispatch = v["dispatch"] * P_ if G else np.zeros((0, T))
+    dispatch = v[Var.DISPATCH] * P_ if G else np.zeros((0, T))
     available = data.availability * g_total[:, period] if G else np.zeros((0, T))
     curtail = np.where(gens["renewable"].to_numpy(bool)[:, None], np.maximum(available - dispatch, 0.0), 0.0)
 
@@ -122,9 +129,9 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
     S = len(st)
     p_exist, p_new = cap["storage_power"]["existing"], cap["storage_power"]["new"]
     e_exist, e_new = cap["storage_energy"]["existing"], cap["storage_energy"]["new"]
-    charge = v["charge"] * P_ if S else np.zeros((0, T))
-    discharge = v["discharge"] * P_ if S else np.zeros((0, T))
-    soc = v["soc"] * E if S else np.zeros((0, T))
+    charge = v[Var.CHARGE] * P_ if S else np.zeros((0, T))
+    discharge = v[Var.DISCHARGE] * P_ if S else np.zeros((0, T))
+    soc = v[Var.SOC] * E if S else np.zeros((0, T))
 
     nan_grid = np.full((len(techs), len(regions), P), np.nan)
     cap_exist = _grid(gens, techs, regions, g_exist) if G else nan_grid.copy()
@@ -166,8 +173,8 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
                         "the start of the typical period; add soc_inter_mwh of the calendar period for the level)")
     if "soc_inter" in v:
         linked = st["inter_period"].to_numpy(bool)
-        inter = np.full((S, v["soc_inter"].shape[1]), np.nan)
-        inter[linked] = v["soc_inter"] * E
+        inter = np.full((S, v[Var.SOC_INTER].shape[1]), np.nan)
+        inter[linked] = v[Var.SOC_INTER] * E
         ds = ds.assign_coords(original_period=np.arange(inter.shape[1]))
         coords["original_period"] = ds["original_period"]
         ds["soc_inter_mwh"] = _da(_grid(st, techs, regions, inter), ("technology", "region", "original_period"), coords, "MWh",
@@ -177,10 +184,10 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
     # ---- links ----------------------------------------------------------------------------------
     L = len(links)
     l_exist, l_new = cap["links"]["existing"], cap["links"]["new"]
-    fwd = v["flow_forward"] * P_ if L else np.zeros((0, T))
+    fwd = v[Var.FLOW_FORWARD] * P_ if L else np.zeros((0, T))
     bwd = np.zeros((L, T))
     if L and len(meta["links"]["backward"]):
-        bwd[meta["links"]["backward"]] = v["flow_backward"] * P_
+        bwd[meta["links"]["backward"]] = v[Var.FLOW_BACKWARD] * P_
     eff = links["efficiency"].to_numpy(float) if L else np.zeros(0)
     l_dims = ("link",) + (("period",) if pathway else ())
     ds["link_capacity_existing_mw"] = _da(q(l_exist), l_dims, coords, "MW", "existing transfer capacity")
@@ -197,14 +204,14 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
     unserved = np.zeros((len(regions), T))
     absorbed = np.zeros((len(regions), T))
     if honam:
-        unserved[[regions.index(r) for r in honam]] = v["unserved"] * P_
+        unserved[[regions.index(r) for r in honam]] = v[Var.UNSERVED] * P_
     if export:
-        absorbed[[regions.index(r) for r in export]] = v["absorbed"] * P_
+        absorbed[[regions.index(r) for r in export]] = v[Var.ABSORBED] * P_
     ds["demand_mw"] = _da(data.demand_mw.to_numpy(float).T, ("region", "time"), coords, "MW", "electricity demand")
     ds["unserved_mw"] = _da(unserved, ("region", "time"), coords, "MW", "demand not served (priced at the value of lost load)")
     ds["exports_received_mw"] = _da(absorbed, ("region", "time"), coords, "MW", "energy arriving in an export region")
     cost_w = w * W[period]
-    bal_dual = sol.duals.get("power_balance")
+    bal_dual = sol.duals.get(Row.POWER_BALANCE)
     price = bal_dual / cost_w[None, :] * U.PRICE_TO_KRW_PER_MWH if bal_dual is not None else np.full((len(regions), T), np.nan)
     ds["price_krw_per_mwh"] = _da(price, ("region", "time"), coords, "KRW/MWh", "marginal price: dual of the power balance per MWh")
 
@@ -220,7 +227,7 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
         ds["period_objective_weight"] = _da(W, ("period",), coords, "yr",
                                             "discounted years the period's annual costs count for in the objective (W_p)")
     _add_re100(ds, data, meta, sol, gens, st, links, dispatch, charge, discharge, fwd, coords, cost_w)
-    costs = cost_table(data, meta, sol, cap, dispatch, discharge, unserved)
+    costs = cost_items(built, sol)
     ds = ds.merge(costs.to_xarray().rename({"index": "cost_item"}))
     ds["cost_krw_per_yr"].attrs = {"units": "KRW/yr", "description": "annual cost item (asset, region, component)"
                                    + ("; in the year(s) of its period, undiscounted" if pathway else "")}
@@ -337,8 +344,8 @@ def _add_re100(ds, data, meta, sol, gens, st, links, dispatch, charge, discharge
     hours = meta.get("re100", {}).get("hours")
     if hours is not None:
         if "re100_shortfall" in sol.values:
-            short[hours] = np.asarray(sol.values["re100_shortfall"], float) / U.POWER
-        dual = sol.duals.get("re100_hourly_match")
+            short[hours] = np.asarray(sol.values[Var.RE100_SHORTFALL], float) / U.POWER
+        dual = sol.duals.get(Row.RE100_HOURLY_MATCH)
         if dual is not None:
             price[hours] = np.asarray(dual, float) / cost_w[hours] * U.PRICE_TO_KRW_PER_MWH
     ds["re100_shortfall_mw"] = _da(short, ("time",), coords, "MW", "hourly-matched RE100 load not met by the pool")
@@ -347,105 +354,26 @@ def _add_re100(ds, data, meta, sol, gens, st, links, dispatch, charge, discharge
                                                  "(dual of the hourly matching row; NaN where no row)")
 
 
-def cost_table(data, meta, sol, cap, dispatch, discharge, unserved) -> pd.DataFrame:
-    """Annual cost items [KRW/yr]: one row per asset, region and component (and period in a pathway run).
+def cost_items(built, sol) -> pd.DataFrame:
+    """Annual cost items [KRW/yr], read from the objective's own labelled terms (re300.model.costs): one row per asset,
+    region and component (and period in a pathway run), in the order the model declared them, rows of zero included.
 
-    Investment in period p = Σ_{builds alive in p} annuity × capacity built; fixed O&M on capacity in service;
-    the objective is Σ_p W_p × (items of p)."""
-    pathway = data.pathway is not None
-    P = data.n_periods
+    item of period p = Σ_{its annual parts} annual part × solution value + its annual constants; the objective is
+    Σ_p W_p × (items of p)."""
+    data = built.data
+    ledger = built.costs
+    value = ledger.annual(sol.values) / U.MONEY
+    columns = list(zip(*ledger.items)) if ledger.items else [[]] * 5
     years = data.period_years
-    period = data.period_of_snapshot
-    w = np.asarray(data.weight_h, float)
-    builds = meta.get("builds", {})
-
-    def invest(family, frame, capex_cols, scale):
-        """(rows x periods) annual investment payments of a family's builds."""
-        n = len(getattr(data, frame))
-        out = np.zeros((n, P))
-        b = builds.get(family)
-        if b is None or not len(b["asset"]):
-            return out
-        vals = np.asarray(sol.values[b["name"]], float) / scale
-        annuity = sum(coef * data.column(frame, col) for col, coef in capex_cols)
-        for k, (i, pb) in enumerate(zip(b["asset"], b["period"])):
-            out[i] += b["alive"][k] * vals[k] * annuity[i, pb]
-        return out
-
-    def energy_by_period(series):
-        return np.stack([np.bincount(period, weights=row * w, minlength=P) for row in series]) if len(series) else np.zeros((0, P))
-
-    rows = []
-    gens = data.generators.reset_index(drop=True)
-    g_inv = invest("generators", "generators", [("capex_annual_krw_per_mw", 1.0)], U.POWER)
-    g_total = cap["generators"]["existing"] + cap["generators"]["new"]
-    g_fom = data.column("generators", "fom_krw_per_mw")
-    g_energy = energy_by_period(dispatch)
-    for p in range(P):
-        for i, g in gens.iterrows():
-            e = g_energy[i, p]
-            rows += [
-                ("generator", g.technology, g.region, "investment", g_inv[i, p], years[p]),
-                ("generator", g.technology, g.region, "fixed_om", g_total[i, p] * g_fom[i, p], years[p]),
-                ("generator", g.technology, g.region, "variable_and_purchase", e * g.vom_krw_per_mwh, years[p]),
-                ("generator", g.technology, g.region, "carbon", e * g.emission_t_per_mwh * data.carbon_price_krw_per_t, years[p]),
-            ]
-    st = data.storage.reset_index(drop=True)
-    if len(st):
-        dur = np.nan_to_num(st["fixed_duration_h"].to_numpy(float), nan=0.0)[:, None]
-        s_inv = (invest("storage_power", "storage", [("capex_annual_krw_per_mw", 1.0)], U.POWER)
-                 + invest("storage_energy", "storage", [("capex_annual_krw_per_mwh", 1.0)], U.ENERGY)
-                 + invest("storage_charge", "storage", [("charge_capex_annual_krw_per_mw", 1.0)], U.POWER))
-        # fixed-duration storage: its energy is bought with its power builds
-        pw = builds.get("storage_power")
-        if pw is not None and len(pw["asset"]) and (dur > 0).any():
-            vals = np.asarray(sol.values[pw["name"]], float) / U.POWER
-            ce = data.column("storage", "capex_annual_krw_per_mwh")
-            for k, (i, pb) in enumerate(zip(pw["asset"], pw["period"])):
-                s_inv[i] += pw["alive"][k] * vals[k] * dur[i, 0] * ce[i, pb]
-        fom = (cap["storage_power"]["existing"] + cap["storage_power"]["new"]) * data.column("storage", "fom_krw_per_mw") \
-            + (cap["storage_energy"]["existing"] + cap["storage_energy"]["new"]) * data.column("storage", "fom_krw_per_mwh") \
-            + (cap["storage_charge"]["existing"] + cap["storage_charge"]["new"]) * data.column("storage", "charge_fom_krw_per_mw")
-        s_energy = energy_by_period(discharge)
-        for p in range(P):
-            for i, s in st.iterrows():
-                rows += [
-                    ("storage", s.technology, s.region, "investment", s_inv[i, p], years[p]),
-                    ("storage", s.technology, s.region, "fixed_om", fom[i, p], years[p]),
-                    ("storage", s.technology, s.region, "variable_and_purchase", s_energy[i, p] * s.vom_krw_per_mwh, years[p]),
-                ]
-    links = data.links.reset_index(drop=True)
-    l_inv = invest("links", "links", [("capex_annual_krw_per_mw", 1.0)], U.POWER)
-    l_total = cap["links"]["existing"] + cap["links"]["new"]
-    l_fom = data.column("links", "fom_krw_per_mw") if len(links) else np.zeros((0, P))
-    for p in range(P):
-        for i, l in links.iterrows():
-            rows += [
-                ("link", l.link, l.from_region, "investment", l_inv[i, p], years[p]),
-                ("link", l.link, l.from_region, "fixed_om", l_total[i, p] * l_fom[i, p], years[p]),
-            ]
-    u_energy = energy_by_period(unserved)
-    for p in range(P):
-        for k, r in enumerate(data.regions):
-            if data.region_kind[r] != "export":
-                rows.append(("node", "unserved_energy", r, "value_of_lost_load", u_energy[k, p] * data.value_of_lost_load_krw_per_mwh, years[p]))
-    tg = data.targets
-    for name, pen in (("renewable_shortfall", tg.renewable_slack_krw_per_mwh), ("export_shortfall", tg.export_slack_krw_per_mwh)):
-        if name in sol.values and pen is not None:
-            vals = np.asarray(sol.values[name], float).ravel() / U.ENERGY
-            if pathway:
-                has = np.flatnonzero(np.isfinite(tg.shares(name.split("_")[0], P)))
-                for j, p in enumerate(has):
-                    rows.append(("target", name, "honam", "shortfall_penalty", vals[j] * pen, years[p]))
-            else:
-                rows.append(("target", name, "honam", "shortfall_penalty", float(vals[0]) * pen, years[0]))
-    if "re100_shortfall" in sol.values and tg.renewable_slack_krw_per_mwh is not None:
-        hours = meta["re100"]["hours"]
-        mwh = np.bincount(period[hours], weights=np.asarray(sol.values["re100_shortfall"], float) / U.POWER * w[hours], minlength=P)
-        for p in range(P):
-            rows.append(("target", "re100_shortfall", "honam", "shortfall_penalty", mwh[p] * tg.renewable_slack_krw_per_mwh, years[p]))
-    df = pd.DataFrame(rows, columns=["cost_asset_kind", "cost_asset", "cost_region", "cost_component", "cost_krw_per_yr", "cost_period"])
-    if not pathway:
+    df = pd.DataFrame({
+        "cost_asset_kind": list(columns[0]),
+        "cost_asset": list(columns[1]),
+        "cost_region": list(columns[2]),
+        "cost_component": list(columns[3]),
+        "cost_krw_per_yr": np.asarray(value, float),
+        "cost_period": [years[p] for p in columns[4]],
+    })
+    if data.pathway is None:
         df = df.drop(columns="cost_period")
     return df
 

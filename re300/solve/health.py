@@ -1,7 +1,6 @@
 """Numerical health of a compiled LP: warnings when its coefficient ranges threaten HiGHS's accuracy."""
 from __future__ import annotations
 
-
 # ---- numerical health: the thresholds, in one place ---------------------------------------------------------------
 # HiGHS works to absolute feasibility/optimality tolerances of 1e-7 and drops matrix entries below 1e-9
 # (`small_matrix_value`). Within one part of the LP (matrix, costs, right-hand sides, bounds) a ratio of largest to

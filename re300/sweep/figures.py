@@ -16,10 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from re300.atomic import atomic_output_dir, write_atomic
 from re300.paths import display_path
-from re300.results.atomic import atomic_output_dir
-
-from .atomic_files import write_atomic
 
 TORNADO_METRICS = {  # metric: (label, scale to the plotted unit, plotted unit)
     "total_system_cost": ("total system cost", 1e-12, "trillion KRW/yr"),

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from re300.atomic import write_atomic
 from re300.results.tables import annual
 
-from .atomic_files import write_atomic
 from .spec import flow_text, get_dotted
 
 CAPACITIES = (

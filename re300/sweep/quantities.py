@@ -46,6 +46,8 @@ def default_quantities(data, names=DEFAULT_QUANTITIES, pv_technologies=None) -> 
     """
     import numpy as np  # here, not at the top: the command line reads the names above without numpy
 
+    from re300.model.names import GENERATORS, LINKS, STORAGE_POWER
+
     unknown = [n for n in names if n not in QUANTITY_NAMES]
     if unknown:
         raise Re300Error(f"unknown MGA quantity {unknown[0]!r}; expected one of {', '.join(QUANTITY_NAMES)}")
@@ -67,23 +69,23 @@ def default_quantities(data, names=DEFAULT_QUANTITIES, pv_technologies=None) -> 
         if name in ("offshore_wind", "onshore_wind", "pv"):
             techs = {name} if name != "pv" else set(pv_technologies or [t for t in gens["technology"] if str(t).endswith("pv")])
             frame = gens[gens["technology"].isin(techs)].reset_index(drop=True)
-            add_group(name, frame, "capacity_new", (np.nan_to_num(frame["max_new_mw"].to_numpy(float)) > 0))
+            add_group(name, frame, GENERATORS.variable, (np.nan_to_num(frame["max_new_mw"].to_numpy(float)) > 0))
         elif name == "storage_power":
-            add_group(name, st.reset_index(drop=True), "power_new", np.nan_to_num(st["max_new_mw"].to_numpy(float)) > 0)
+            add_group(name, st.reset_index(drop=True), STORAGE_POWER.variable, np.nan_to_num(st["max_new_mw"].to_numpy(float)) > 0)
         else:
             export = {r for r, k in data.region_kind.items() if k == "export"}
             frame = links[links["to_region"].isin(export)].reset_index(drop=True)
             if not len(frame):
                 continue
             expandable = np.nan_to_num(frame["max_new_mw"].to_numpy(float)) > 0
-            out.append(Quantity(name, "all", "link_new", tuple(l for l, e in zip(frame["link"], expandable) if e),
+            out.append(Quantity(name, "all", LINKS.variable, tuple(l for l, e in zip(frame["link"], expandable) if e),
                                 float(frame["existing_mw"].sum()), "on all corridors"))
             if len(frame) > 1:
                 senders = list(frame["from_region"])
                 for i, row in frame.iterrows():
                     # one row per corridor, named by its sending region (by the link where a region sends on several)
                     region = str(row["from_region"]) if senders.count(row["from_region"]) == 1 else str(row["link"])
-                    out.append(Quantity(name, region, "link_new", (row["link"],) if expandable[i] else (),
+                    out.append(Quantity(name, region, LINKS.variable, (row["link"],) if expandable[i] else (),
                                         float(row["existing_mw"]),
                                         f"on the {row['link']} corridor ({str(row['from_region']).capitalize()} to "
                                         f"{str(row['to_region']).capitalize()})"))

@@ -29,12 +29,12 @@ from pathlib import Path
 
 import yaml
 
+from re300.atomic import write_text_atomic
 from re300.config import load_scenario, validate_names
 from re300.errors import Re300Error, SolveError
 from re300.paths import display_path, project_root
 
-from .atomic_files import write_text_atomic
-from .cluster import describe, dask_client
+from .cluster import dask_client, describe
 from .spec import Member, SweepSpec, flow_text, load_sweep, set_dotted
 
 OUTPUT_FILES = ("manifest.json", "results.nc", "summary.csv")

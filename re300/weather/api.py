@@ -144,15 +144,6 @@ def apply_weather_files(wx: synth.SiteWeather, tables: WeatherTables, specs: Map
                                csi_daily=csi, ghi_target_monthly=target), read
 
 
-def _sites_needed(tables: WeatherTables, pairs) -> list[str]:
-    names = []
-    for p in pairs:
-        s = tables.profile_sites[p][0]
-        if s not in names:
-            names.append(s)
-    return names
-
-
 def check_source(source: str) -> str:
     if source not in SOURCES:
         raise ValueError(f"unknown weather source {source!r}; expected one of {', '.join(SOURCES)}")

@@ -29,7 +29,7 @@ def pv_capacity_factor(wx: SiteWeather, j: int, system: PVSystem) -> np.ndarray:
     p = system.params
     geo = wx.geometry
     tilt, azim = p["tilt"], p["azimuth"]
-    zen, app, azi = geo.zenith[:, j], geo.apparent_zenith[:, j], geo.azimuth[:, j]
+    app, azi = geo.apparent_zenith[:, j], geo.azimuth[:, j]
     airmass = pvlib.atmosphere.get_relative_airmass(app)
     poa = pvlib.irradiance.get_total_irradiance(
         tilt, azim, app, azi, wx.dni[:, j], wx.ghi[:, j], wx.dhi[:, j],

@@ -477,7 +477,7 @@ def _read_era5(spec: FileSpec, site: Site, preferred_wind_height_m: float) -> _R
     finite = ssrd[np.isfinite(ssrd)]
     if finite.size and finite.max() > ERA5_SSRD_MAX_J_M2:
         raise _err(spec, "ssrd exceeds one hour of sunshine", column="ssrd", value=f"max {finite.max():.4g}",
-                   expected=f"J/m2 accumulated over one hour (at most ~4.3e6); larger values look like an "
+                   expected="J/m2 accumulated over one hour (at most ~4.3e6); larger values look like an "
                             "accumulation since 00 UTC (ERA5-Land) -- difference successive hours first")
     if finite.size and 0 < finite.max() < 1.0e4:
         raise _err(spec, "ssrd is far too small for J/m2 per hour", column="ssrd", value=f"max {finite.max():.4g}",
@@ -588,7 +588,7 @@ def _check_values(df: pd.DataFrame, raw: _Raw, spec: FileSpec) -> None:
     if peak < GHI_PEAK_W_M2[0]:
         raise _err(spec, "GHI far below any clear-day noon", column=name("ghi_w_m2", "ghi_w_m2"),
                    value=f"peak {peak:.4g}",
-                   expected=f"W/m2 as the hour's mean (peak ~1,000); a peak near 1 looks like kW/m2, near 3.6 like "
+                   expected="W/m2 as the hour's mean (peak ~1,000); a peak near 1 looks like kW/m2, near 3.6 like "
                             "MJ/m2 per hour")
     if float(ghi.min()) < -20.0:
         raise _err(spec, "negative irradiance", column=name("ghi_w_m2", "ghi_w_m2"), value=f"min {ghi.min():.4g}",

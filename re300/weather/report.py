@@ -2,7 +2,7 @@
 
     write_report(scenario, output_dir=None, cache_dir=None) -> Path      # <output_dir>/profiles/
 
-writes, atomically (``re300.results.atomic.atomic_output_dir``):
+writes, atomically (``re300.atomic.atomic_output_dir``):
 
 - ``validation.csv``: one row per check of ``inputs/profile_checks.csv`` -- quantity, place, period, weather_years,
   value, low, high, unit, within_band, note (why a value lies outside its band), reference, source, status.
@@ -575,7 +575,7 @@ def write_report(sc, output_dir: Path | None = None, cache_dir: Path | None = No
                  extras: dict[str, pd.DataFrame] | None = None) -> Path:
     """Write the validation report of scenario ``sc`` to ``<output_dir or sc.output_dir>/profiles/``; return it.
     ``extras``: further tables (file name -> frame) written into the same folder (the demand statistics)."""
-    from re300.results.atomic import atomic_output_dir
+    from re300.atomic import atomic_output_dir
 
     inputs_dir = Path(sc.inputs_dir)
     tables = load_weather_tables(inputs_dir)

@@ -23,8 +23,18 @@ import numpy as np
 import pandas as pd
 
 from re300.csvtable import (
-    LINE, Range, check_choice, check_duplicates, check_long_table, check_names, check_nonempty, check_source_status,
-    check_sources, missing_parameters, parse_number, read_table,
+    LINE,
+    Range,
+    check_choice,
+    check_duplicates,
+    check_long_table,
+    check_names,
+    check_nonempty,
+    check_source_status,
+    check_sources,
+    missing_parameters,
+    parse_number,
+    read_table,
 )
 from re300.errors import InputError
 

@@ -18,19 +18,10 @@ from dataclasses import replace
 import numpy as np
 
 from re300.errors import SolveError
-from re300.model import units as U
 from re300.model.builder import build_model
 from re300.model.data import BUILD_FAMILIES, PERIOD_COLUMNS, ModelData, Pathway, TargetSettings
 from re300.model.investment import alive_matrix
-
-# family -> (frame, existing column, limit column, lifetime column)
-FAMILY_COLUMNS = {
-    "generators": ("generators", "existing_mw", "max_new_mw", "lifetime_yr"),
-    "storage_power": ("storage", "existing_mw", "max_new_mw", "lifetime_yr"),
-    "storage_energy": ("storage", "existing_mwh", "max_new_mwh", "energy_lifetime_yr"),
-    "storage_charge": ("storage", "charge_existing_mw", "charge_max_new_mw", "charge_lifetime_yr"),
-    "links": ("links", "existing_mw", "max_new_mw", "lifetime_yr"),
-}
+from re300.model.names import KIND
 
 
 def period_subset(data: ModelData, p: int, earlier_builds: dict | None = None) -> ModelData:
@@ -43,7 +34,8 @@ def period_subset(data: ModelData, p: int, earlier_builds: dict | None = None) -
     period_data = {frame: {col: data.column(frame, col)[:, [p]].copy() for col in cols}
                    for frame, cols in PERIOD_COLUMNS.items() if len(getattr(data, frame))}
     for family, extra in (earlier_builds or {}).items():
-        frame, ex_col, lim_col, _ = FAMILY_COLUMNS[family]
+        kind = KIND[family]
+        frame, ex_col, lim_col = kind.frame, kind.existing, kind.max_new
         if frame not in period_data:
             continue
         extra = np.asarray(extra, float)
@@ -92,7 +84,8 @@ def solve_myopic(data: ModelData, solve, split_hours: int | None = None, echo=No
     steps = []
     for p in range(P):
         earlier = {}
-        for fam, (frame, *_, life_col) in FAMILY_COLUMNS.items():
+        for fam, kind in KIND.items():
+            frame, life_col = kind.frame, kind.lifetime
             n = len(getattr(data, frame))
             if n == 0 or p == 0:
                 continue
@@ -111,7 +104,7 @@ def solve_myopic(data: ModelData, solve, split_hours: int | None = None, echo=No
             raise SolveError(f"myopic period {years[p]}: HiGHS finished with status '{sol.status}'")
         for fam, meta in built.meta.get("builds", {}).items():
             if len(meta["asset"]):
-                scale = U.ENERGY if fam == "storage_energy" else U.POWER
+                scale = KIND[fam].scale
                 vals = np.maximum(np.asarray(sol.values[meta["name"]], float) / scale, 0.0)
                 np.add.at(fixed[fam][:, p], meta["asset"], vals)
         steps.append({"year": int(years[p]), "status": sol.status, "objective_bn_krw": float(sol.objective),

@@ -12,7 +12,8 @@ import pandas as pd
 from re300.errors import SolveError
 from re300.model.builder import build_model
 from re300.results.dataset import period_view, to_dataset
-from re300.results.tables import re100_summary, summary as summary_of
+from re300.results.tables import re100_summary
+from re300.results.tables import summary as summary_of
 from re300.solve.highs import solve
 
 from .myopic import solve_myopic_scenario

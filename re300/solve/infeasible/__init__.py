@@ -13,6 +13,7 @@ import highspy
 import numpy as np
 
 from re300.errors import SolveError
+from re300.model.names import STORAGE_CHARGE, STORAGE_ENERGY, STORAGE_POWER, Row, Var
 
 from .farkas import Candidates, alternative_lp, lp_arrays, reduce_alternative
 from .subset import BOUND_TEXT, IIS_STATUS, Grouper, InfeasibleSubset, SubsetGroup, subset_text, time_axis
@@ -22,9 +23,10 @@ from .subset import BOUND_TEXT, IIS_STATUS, Grouper, InfeasibleSubset, SubsetGro
 IIS_TIME_BUDGET_S = 120.0
 ELASTIC_IIS_STRATEGY = 2  # the fallback when re300's reduction runs out of time
 DISFAVOURED_WEIGHT = 1000.0
-DISFAVOURED_ROWS = frozenset({"power_balance", "charge_limit", "discharge_limit", "energy_limit"})
-DISFAVOURED_COLUMNS = frozenset({"unserved", "absorbed", "power_new", "energy_new", "charge_power_new"})
-FAVOURED_LOWER_BOUNDS = frozenset({"charge", "soc"})  # storage cannot create energy; other x >= 0 are disfavoured
+DISFAVOURED_ROWS = frozenset({Row.POWER_BALANCE, Row.CHARGE_LIMIT, Row.DISCHARGE_LIMIT, Row.ENERGY_LIMIT})
+DISFAVOURED_COLUMNS = frozenset({Var.UNSERVED, Var.ABSORBED, STORAGE_POWER.variable, STORAGE_ENERGY.variable,
+                                 STORAGE_CHARGE.variable})
+FAVOURED_LOWER_BOUNDS = frozenset({Var.CHARGE, Var.SOC})  # storage cannot create energy; other x >= 0 are disfavoured
 
 
 def _label_keys(labels, families) -> tuple[np.ndarray, np.ndarray, list]:
@@ -174,3 +176,7 @@ def explain_infeasibility(built, sol, options: dict | None = None, year: int | N
     subset = infeasible_subset(built, sol, strategy=None if strategy is None else int(strategy),
                                time_limit_s=None if budget is None else float(budget))
     return subset.describe(year)
+
+
+__all__ = ["InfeasibleSubset", "SubsetGroup", "explain_infeasibility", "highs_subset", "infeasible_subset",
+           "irreducible_subset"]

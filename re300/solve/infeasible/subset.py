@@ -7,38 +7,38 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from re300.model import units as U
+from re300.model.names import CAPACITY_KINDS, CAPACITY_VARIABLES, TARGET_ROWS, Row, Var
 
 IIS_STATUS = {-1: "feasible", 0: "unknown", 1: "time limit reached", 2: "reducible", 3: "irreducible"}
 BOUND_TEXT = {-1: "dropped", 0: "null", 1: "free", 2: "lower", 3: "upper", 4: "both"}
-CAPACITY_FAMILIES = ("capacity_new", "power_new", "energy_new", "charge_power_new", "link_new")
-TARGET_FAMILIES = ("renewable_target", "export_target")
+CAPACITY_FAMILIES = CAPACITY_VARIABLES
+TARGET_FAMILIES = TARGET_ROWS
 FAMILY_TEXT = {
-    "availability": "output <= capacity factor x capacity",
-    "soc_balance": "storage energy balance",
-    "power_balance": "power balance",
-    "flow_limit_forward": "flow <= corridor capacity",
-    "flow_limit_backward": "backward flow <= corridor capacity",
-    "charge_limit": "charging <= charging power",
-    "discharge_limit": "discharge <= storage power",
-    "energy_limit": "stored energy <= energy capacity",
-    "soc_intra_max": "level <= the typical day's highest",
-    "soc_intra_min": "level >= the typical day's lowest",
-    "soc_inter_balance": "storage level carried from day to day",
-    "soc_inter_upper": "stored energy <= energy capacity across days",
-    "soc_inter_lower": "stored energy >= 0 across days",
-    "build_rate": "build-rate limit",
-    "re100_hourly_match": "hourly RE100 matching",
+    Row.AVAILABILITY: "output <= capacity factor x capacity",
+    Row.SOC_BALANCE: "storage energy balance",
+    Row.POWER_BALANCE: "power balance",
+    Row.FLOW_LIMIT_FORWARD: "flow <= corridor capacity",
+    Row.FLOW_LIMIT_BACKWARD: "backward flow <= corridor capacity",
+    Row.CHARGE_LIMIT: "charging <= charging power",
+    Row.DISCHARGE_LIMIT: "discharge <= storage power",
+    Row.ENERGY_LIMIT: "stored energy <= energy capacity",
+    Row.SOC_INTRA_MAX: "level <= the typical day's highest",
+    Row.SOC_INTRA_MIN: "level >= the typical day's lowest",
+    Row.SOC_INTER_BALANCE: "storage level carried from day to day",
+    Row.SOC_INTER_UPPER: "stored energy <= energy capacity across days",
+    Row.SOC_INTER_LOWER: "stored energy >= 0 across days",
+    Row.BUILD_RATE: "build-rate limit",
+    Row.RE100_HOURLY_MATCH: "hourly RE100 matching",
 }
-CAPACITY_TEXT = {"capacity_new": "potential", "power_new": "power build limit", "energy_new": "energy build limit",
-                 "charge_power_new": "charging power build limit", "link_new": "expansion limit"}
+CAPACITY_TEXT = {k.variable: k.limit_text for k in CAPACITY_KINDS}
 COLUMN_BOUND_TEXT = {
-    ("dispatch", "upper"): "output <= capacity factor x existing capacity",
-    ("discharge", "upper"): "discharge <= existing power",
-    ("charge", "upper"): "charging <= existing charging power",
-    ("soc", "upper"): "stored energy <= existing energy capacity",
-    ("flow_forward", "upper"): "flow <= existing corridor capacity",
-    ("flow_backward", "upper"): "backward flow <= existing corridor capacity",
-    ("unserved", "upper"): "unserved <= demand",
+    (Var.DISPATCH, "upper"): "output <= capacity factor x existing capacity",
+    (Var.DISCHARGE, "upper"): "discharge <= existing power",
+    (Var.CHARGE, "upper"): "charging <= existing charging power",
+    (Var.SOC, "upper"): "stored energy <= existing energy capacity",
+    (Var.FLOW_FORWARD, "upper"): "flow <= existing corridor capacity",
+    (Var.FLOW_BACKWARD, "upper"): "backward flow <= existing corridor capacity",
+    (Var.UNSERVED, "upper"): "unserved <= demand",
 }
 TARGET_TEXT = {"renewable_target": "renewable target", "export_target": "export commitment"}
 
@@ -102,7 +102,7 @@ def time_axis(fam) -> int | None:
     dims = list(fam.dims)
     if "time" in dims:
         return dims.index("time")
-    if fam.name.startswith("soc_inter") and "period" in dims:
+    if fam.name.startswith(Var.SOC_INTER) and "period" in dims:
         return dims.index("period")
     return None
 
@@ -148,7 +148,7 @@ class Grouper:
             g = self.groups[key] = SubsetGroup(
                 kind, fam.name, label, bound, float(lo[index]) * factor, float(hi[index]) * factor, unit, coords=coords,
                 n_time=0 if axis is None else len(fam.coords[axis]),
-                time_word="calendar periods" if fam.name.startswith("soc_inter") else "snapshots")
+                time_word="calendar periods" if fam.name.startswith(Var.SOC_INTER) else "snapshots")
         if t is not None:
             g.snapshots.append(t)
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from re300.errors import Re300Error, SolveError
 from re300.model import units as U
+from re300.model.names import Var
 
 from ..quantities import Quantity
 
@@ -47,7 +48,7 @@ def _value_map(built, sol) -> dict[int, float]:
 
 def _unserved_terms(built) -> tuple[list, np.ndarray]:
     """The unserved-energy variables [GW] and their weights [h]: Σ w·unserved is the annual unserved energy [GWh]."""
-    fam = built.lm.variables.get("unserved")
+    fam = built.lm.variables.get(Var.UNSERVED)
     if fam is None or fam.items.size == 0:
         return [], np.zeros(0)
     return list(fam.items.ravel()), np.broadcast_to(np.asarray(built.data.weight_h, float)[None, :], fam.shape).ravel()
@@ -70,9 +71,9 @@ def _record(out: dict, built, sol, quantities: list[Quantity], objective) -> Non
     out["values_mw"] = {q.key: q.existing_mw + sum(float(np.asarray(sol.values[q.family]).ravel()[i])
                                                     for i in _positions(built, q)) / U.POWER for q in quantities}
     out["slacks"] = {name: float(np.asarray(sol.values[name]).ravel()[0])
-                     for name in ("renewable_shortfall", "export_shortfall") if name in built.lm.variables}
+                     for name in (Var.RENEWABLE_SHORTFALL, Var.EXPORT_SHORTFALL) if name in built.lm.variables}
     _, w = _unserved_terms(built)
-    out["slacks"]["unserved_gwh"] = float(w @ np.asarray(sol.values["unserved"]).ravel()) if w.size else 0.0
+    out["slacks"]["unserved_gwh"] = float(w @ np.asarray(sol.values[Var.UNSERVED]).ravel()) if w.size else 0.0
 
 
 def error_text(e: BaseException) -> str:
@@ -98,7 +99,7 @@ def solve_plan(data, solver_options: dict, quantities: list[Quantity], target: Q
         if target is not None:
             m.mga_cost_cap = pyo.Constraint(expr=m.total_cost.expr <= cost_cap_bn_krw)
             caps = slack_caps or {}
-            for name in ("renewable_shortfall", "export_shortfall"):
+            for name in (Var.RENEWABLE_SHORTFALL, Var.EXPORT_SHORTFALL):
                 fam = built.lm.variables.get(name)
                 if fam is not None and name in caps:
                     for v in fam.items.ravel():
@@ -177,14 +178,14 @@ class NearOptimalLP:
             cost = lp.built_cost
             nz = np.flatnonzero(cost)
             lp.add_row(nz, cost[nz], upper=cost_cap_bn_krw - lp.built_offset)
-            for name in ("renewable_shortfall", "export_shortfall"):
+            for name in (Var.RENEWABLE_SHORTFALL, Var.EXPORT_SHORTFALL):
                 if name in built.lm.variables and name in slack_caps:
                     cols = lp.columns(name)
                     cols = cols[cols >= 0]
                     lp.set_col_bounds(cols, lp.lp.col_lower[cols], max(slack_caps[name], 0.0) + CAP_TOLERANCE)
             _, w = _unserved_terms(built)
             if w.size and "unserved_gwh" in slack_caps:
-                cols = lp.columns("unserved")
+                cols = lp.columns(Var.UNSERVED)
                 lp.add_row(cols[cols >= 0], w[cols >= 0], upper=slack_caps["unserved_gwh"] + CAP_TOLERANCE)
             lp.use_options(self.resolve_options, self.strategy)
         except Exception as e:  # noqa: BLE001

@@ -20,10 +20,10 @@ from .report import memo_text, plot_ranges, sentences
 def run_mga(path, slack: float = 0.05, quantities=DEFAULT_QUANTITIES, scheduler: str | None = None,
             workers: int | None = None, output_dir=None, echo: bool = True) -> Path:
     """`re300 mga`: ranges of key quantities within `slack` of least cost; writes <output_dir>/mga/<scenario>/."""
+    from re300.atomic import atomic_output_dir
     from re300.config import load_scenario
-    from re300.results.atomic import atomic_output_dir
-    from re300.results.manifest import git_info, hash_files, package_versions, runtime_info, write_manifest
     from re300.paths import project_root
+    from re300.results.manifest import git_info, hash_files, package_versions, runtime_info, write_manifest
     from re300.run import PACKAGES, Phases, prepare
 
     from ..cluster import dask_client, describe

@@ -1,4 +1,6 @@
-"""Write an output folder all-or-nothing.
+"""Write output folders and single files all-or-nothing (every command that writes uses this module).
+
+A folder:
 
     with atomic_output_dir(Path("outputs/re300_2050")) as tmp:
         write everything into tmp
@@ -15,12 +17,12 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from re300.errors import Re300Error
 
-__all__ = ["atomic_output_dir", "remove_stale_temporaries"]
+__all__ = ["atomic_output_dir", "remove_stale_temporaries", "write_atomic", "write_text_atomic"]
 
 
 def _why(e: OSError) -> str:
@@ -121,3 +123,29 @@ def atomic_output_dir(final: str | os.PathLike) -> Iterator[Path]:
         raise
     if backup is not None:
         shutil.rmtree(backup, ignore_errors=True)
+
+
+# ---- single files: a temporary file next to the target, then os.replace ----
+
+
+def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
+    """Call `write(tmp)` for a temporary path beside `path`, then move it into place (the old file stays on error)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise Re300Error(f"cannot write {path}: {e.strerror or e}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return path
+
+
+def write_text_atomic(path: Path, text: str) -> Path:
+    """`text` written to `path` as UTF-8, all-or-nothing."""
+    return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
