@@ -22,15 +22,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from pathlib import Path
-
 from re300.csvtable import (
-    LINE, Range, check_duplicates, check_names, check_nonempty, check_source_status, parse_number, parse_year,
-    read_table, unit,
+    LINE,
+    Range,
+    check_duplicates,
+    check_names,
+    check_nonempty,
+    check_source_status,
+    parse_number,
+    parse_year,
+    read_table,
+    unit,
 )
 from re300.errors import InputError
 from re300.inputs.tables import SECTORS, InputTables

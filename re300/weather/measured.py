@@ -69,8 +69,20 @@ import pandas as pd
 import pvlib
 
 from re300.csvtable import (
-    LINE, DataSource, Range, check_choice, check_duplicates, check_long_table, check_names, check_nonempty,
-    check_source_status, check_sources, missing_parameters, parse_number, read_table, verified_data_file,
+    LINE,
+    DataSource,
+    Range,
+    check_choice,
+    check_duplicates,
+    check_long_table,
+    check_names,
+    check_nonempty,
+    check_source_status,
+    check_sources,
+    missing_parameters,
+    parse_number,
+    read_table,
+    verified_data_file,
 )
 from re300.errors import InputError
 
