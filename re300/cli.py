@@ -124,19 +124,26 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
 
     w = sc.weather
     files = ", ".join(f"{site} ({f.format}: {_shown(f.path)})" for site, f in w.files.items()) or "none"
-    print(f"re300 profiles: scenario '{sc.name}', weather year {w.year}, seed {w.seed}; sites read from files: {files}")
+    print(f"re300 profiles: scenario '{sc.name}', weather year {w.year} ({w.source}), seed {w.seed}; "
+          f"sites read from files: {files}")
     if not args.report:
         from re300.weather import capacity_factors
         from re300.weather.tables import load_weather_tables
 
         pairs = list(load_weather_tables(sc.inputs_dir).profile_sites)
-        cf = capacity_factors(sc.inputs_dir, pairs, weather_year=w.year, seed=w.seed, weather_files=w.files)
+        cf = capacity_factors(sc.inputs_dir, pairs, weather_year=w.year, seed=w.seed, weather_files=w.files,
+                              source=w.source)
         print("annual capacity factor (MW AC per MW nameplate, %):")
         for (tech, region), v in (cf.mean() * 100).items():
             print(f"  {tech:<14} {region:<9} {v:5.1f}")
         print("(add --report to write the validation report against Korean statistics)")
         return 0
-    out = write_report(sc, output_dir=Path(args.output_dir) if args.output_dir else None)
+    from re300.inputs import load_tables
+    from re300.inputs.demand_checks import demand_report
+
+    stats, demand_checks = demand_report(load_tables(sc.inputs_dir), sc.demand)
+    out = write_report(sc, output_dir=Path(args.output_dir) if args.output_dir else None,
+                       extras={"demand_statistics.csv": stats, "demand_checks.csv": demand_checks})
     import pandas as pd
 
     res = pd.read_csv(out / "validation.csv", keep_default_na=False)
@@ -149,6 +156,15 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
         value = f"{float(r['value']):.3g}" if r["value"] != "" else "n/a"
         unit = "" if r["unit"] == "1" else f" {r['unit']}"
         print(f"  outside: {r['quantity']}, {r['place']}{period}: {value}{unit} (band {band}): {r['note'][:160]}")
+    if (out / "measured_vs_synthetic.csv").is_file():
+        comp = pd.read_csv(out / "measured_vs_synthetic.csv")
+        for _, r in comp[comp["period"] == "year"].iterrows():
+            print(f"  {r['quantity']}, {r['place']} ({r['year']}): measured {r['measured']:.4g}, synthetic "
+                  f"{r['synthetic']:.4g} {r['unit']}")
+    for _, r in demand_checks.iterrows():
+        period = f" month {r['period']}" if r["period"] else ""
+        print(f"  demand {r['check']}, {r['place']} {r['year']}{period}: {r['value']:,.0f} MW against "
+              f"{r['reference']:,.0f} ({'within' if r['within_band'] else 'outside'} the band)")
     return 0
 
 

@@ -13,12 +13,18 @@ no column outside required + optional. Numbers may be written with `_` separator
 
 Two ways to check, with the same messages: column-wise on the frame of `read_table` (`check_*`, `parse_*`), and
 cell-wise on the records of `read_records` (`required_cell`, `number`, `check_provenance`).
+
+Data files shipped byte-for-byte (measured series, `inputs/measured/`) are listed in a provenance table
+(`DATA_SOURCE_COLUMNS`: publisher, dataset, retrieval, copied_from, sha256, encoding, time convention, caveats);
+`verified_data_file` checks a file's sha256 against its row before it is read.
 """
 from __future__ import annotations
 
 import csv
 import difflib
+import hashlib
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -305,3 +311,78 @@ def check_names(path: Path, df: pd.DataFrame, col: str, known: Sequence[str], wh
     """Every cell of `col` names something defined in another table (see `known_name`)."""
     for line, v in zip(df[LINE], df[col]):
         known_name(path, line, col, v, known, what, table)
+
+
+# ---------------------------------------------------------------------------------------------- shipped data files
+#: columns of a provenance table of data files shipped byte-for-byte (e.g. inputs/measured/sources.csv): the
+#: publisher is the source; the repository a copy was taken from is provenance (`copied_from`)
+DATA_SOURCE_COLUMNS = ("file", "publisher", "dataset", "retrieval", "copied_from", "sha256", "encoding",
+                       "time_convention", "caveats")
+ENCODINGS = ("utf-8", "utf-8-sig", "cp949")
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """One row of a provenance table: where a shipped data file comes from and how to read it."""
+
+    table: Path
+    line: int
+    file: str
+    publisher: str
+    dataset: str
+    sha256: str
+    encoding: str
+    time_convention: str
+    caveats: str
+
+    @property
+    def path(self) -> Path:
+        return self.table.parent / self.file
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_data_sources(path: Path) -> dict[str, DataSource]:
+    """A provenance table (DATA_SOURCE_COLUMNS) -> {file name: DataSource}; every cell filled, sha256 64 lowercase
+    hex digits, a known encoding, each file once."""
+    path = Path(path)
+    out: dict[str, DataSource] = {}
+    for line, rec in read_records(path, DATA_SOURCE_COLUMNS):
+        for col in DATA_SOURCE_COLUMNS:
+            required_cell(path, line, rec, col)
+        if not re.fullmatch(r"[0-9a-f]{64}", rec["sha256"]):
+            raise InputError(path, "not a sha256", row=line, column="sha256", value=rec["sha256"],
+                             expected="64 lowercase hexadecimal digits (sha256sum of the file)")
+        choice(path, line, "encoding", rec["encoding"], ENCODINGS)
+        if rec["file"] in out:
+            raise InputError(path, f"duplicate row for file={rec['file']} (first given on row {out[rec['file']].line})",
+                             row=line)
+        out[rec["file"]] = DataSource(path, line, rec["file"], rec["publisher"], rec["dataset"], rec["sha256"],
+                                      rec["encoding"], rec["time_convention"], rec["caveats"])
+    return out
+
+
+def verified_data_file(table: Path, name: str) -> DataSource:
+    """The provenance row of data file `name` in `table`, after checking that the file (beside the table) exists and
+    that its bytes have the sha256 the row states."""
+    table = Path(table)
+    sources = read_data_sources(table)
+    if name not in sources:
+        raise InputError(table, f"no provenance row for the data file '{name}'", column="file",
+                         expected=suggest(name, sources))
+    src = sources[name]
+    if not src.path.is_file():
+        raise InputError(src.path, "data file not found", expected=f"the file of {table.name}, row {src.line}")
+    got = file_sha256(src.path)
+    if got != src.sha256:
+        raise InputError(src.path, "content differs from its provenance row", value=f"sha256 {got}",
+                         expected=f"sha256 {src.sha256} ({table.name}, row {src.line}): the file as published, or a new "
+                                  "row with its own source")
+    return src

@@ -72,19 +72,35 @@ def prepare(sc, phases: Phases, cache_dir: Path | None = None):
         validate_names(sc, set(tables.regions.index), set(tables.technologies.index), set(tables.links.index),
                        honam_regions=set(tables.honam_regions))
         weather_files = load_weather_tables(sc.inputs_dir).input_files() + [f.path for f in sc.weather.files.values()]
+        weather_files += measured_inputs(sc)
     with phases("profiles"):
         caps = tables.capacities()
         fam = tables.technologies["family"]
         pairs = [(t, r) for r, t in caps.index if fam[t] == "variable_renewable" and t not in sc.technologies.exclude]
         cf = capacity_factors(sc.inputs_dir, pairs, weather_year=sc.weather.year, seed=sc.weather.seed,
-                              cache_dir=cache_dir or paths.profile_cache_dir(), weather_files=sc.weather.files)
+                              cache_dir=cache_dir or paths.profile_cache_dir(), weather_files=sc.weather.files,
+                              source=sc.weather.source)
         factors = {r: sc.demand.factor(r) for r in tables.honam_regions}
-        demand = hourly_demand(tables, cf.index, factors, base_year=sc.demand.base_year)
+        # measured shape: the KPX national demand of the weather year (same calendar days as the weather)
+        demand = hourly_demand(tables, cf.index, factors, base_year=sc.demand.base_year, shape=sc.demand.shape)
     with phases("snapshots"):
         snap = select_snapshots(sc.time, cf, demand)
         data = assemble_model_data(sc, tables, snap)
     files = list(tables.files().values()) + list(weather_files)
     return tables, data, files
+
+
+def measured_inputs(sc) -> list[Path]:
+    """The files of inputs/measured/ a scenario reads (measured weather and/or demand shape), for the manifest."""
+    from .inputs.measured import measured_files as demand_files
+    from .weather.measured import measured_input_files
+
+    files: list[Path] = []
+    if sc.weather.source == "measured":
+        files += measured_input_files(sc.inputs_dir, sc.weather.year)
+    if sc.demand.shape == "measured":
+        files += [p for p in demand_files(sc.inputs_dir, sc.weather.year) if p not in files]
+    return [p for p in files if p.is_file()]
 
 
 def _announce(sc) -> None:

@@ -330,11 +330,9 @@ def test_quick_with_an_unreachable_target_and_no_slack_fails_with_the_subset(qui
     assert msg.startswith(f"scenario quick_re1000 is infeasible: renewable target 2050 (>= {10 * consumption_twh:,.2f} TWh)"
                           " cannot be met: ")
     # the potentials in inputs/capacities.csv that bind (total minus existing), e.g. Jeonnam offshore wind 29,900 MW
-    caps = pd.read_csv(quick_runs[0] / "capacity.csv")
-    off = caps[(caps.technology == "offshore_wind") & (caps.region == "jeonnam") & (caps.kind == "power")].iloc[0]
+    # (in the optimal quick run offshore wind need not reach it: since issue 16 PV is calibrated 6 % higher)
     max_new = ds["input_generator_max_new_mw"].sel(
         technology="offshore_wind", region="jeonnam").item()
-    assert off["new"] == pytest.approx(max_new)  # in the optimal run too
     assert f"Jeonnam offshore wind potential {max_new:,.0f} MW" in msg
     assert "are all at their bounds; irreducible infeasible subset of " in msg
     hourly = msg.split("availability (output <= capacity factor x capacity) of ")[1].split(";")[0]

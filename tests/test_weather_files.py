@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -374,9 +375,12 @@ def test_era5_errors(tmp_path, tables, wx, case, expect):
 
 # ------------------------------------------------------------------------------------------------ through a scenario
 def _scenario(tmp_path, weather: str) -> Path:
+    """quick.yaml on the embedded weather of YEAR (unless `weather` sets a year) with the sector demand shapes (the
+    measured KPX shape exists for 2024 and 2025 only)."""
     p = tmp_path / "sc.yaml"
+    year = "" if re.search(r"^\s+year:", weather, re.M) else f"  year: {YEAR}\n"
     p.write_text(f"extends: {REPO / 'models' / 'quick.yaml'}\nname: wxfiles\ninputs_dir: {INPUTS}\n"
-                 f"output_dir: {tmp_path / 'out'}\nweather:\n{weather}")
+                 f"output_dir: {tmp_path / 'out'}\ndemand:\n  shape: sectors\nweather:\n{year}{weather}")
     return p
 
 

@@ -49,11 +49,15 @@ class _Section(BaseModel):
 
 
 class Demand(_Section):
-    """Annual demand: base-year table values x growth_factor (x region_factors[region] if given)."""
+    """Annual demand: base-year table values x growth_factor (x region_factors[region] if given), spread over the
+    hours by `shape`: 'measured' (default) = the KPX hourly national demand of the weather year (inputs/measured/),
+    so weekdays, holidays and heat or cold spells fall on the same days as the weather; 'sectors' = the estimated
+    sector shapes of inputs/demand_shapes.csv (any year)."""
 
     base_year: Year = 2021
     growth_factor: PosFloat = 1.0
     region_factors: dict[str, PosFloat] = Field(default_factory=dict)
+    shape: Literal["measured", "sectors"] = "measured"
 
     def factor(self, region: str) -> float:
         """Total multiplier applied to the base-year demand of `region`."""
@@ -218,13 +222,16 @@ class WeatherFile(_Section):
 class Weather(_Section):
     """Weather behind the capacity factors (see re300.weather).
 
-    Every site uses the embedded synthetic weather of `year` (seeded by `seed`) unless `files` names a weather file
-    for it (site names from inputs/sites.csv). The model solves `year`; `re300 profiles --report` covers `years`
-    (default: `year` and the four years before it) to show inter-annual variability.
+    `source: embedded`: every site uses the seeded synthetic weather of `year`. `source: measured`: the sites mapped
+    in inputs/measured/site_stations.csv use the KMA station observations of `year` (a year with a KMA file in
+    inputs/measured/, 2025), offshore wind stays synthetic with its daily anomaly driven by a coastal station, and
+    `seed` seeds what stays synthetic. `files` names a weather file for a site (site names from inputs/sites.csv) and
+    overrides both. The model solves `year`; `re300 profiles --report` covers `years` (default: `year` and the four
+    years before it) to show inter-annual variability, synthetic for every year but a measured `year`.
     """
 
-    source: Annotated[str, Field(min_length=1)] = "embedded"
-    year: WeatherYear = 2023
+    source: Literal["embedded", "measured"] = "embedded"
+    year: WeatherYear = 2025   # the calendar of the measured demand shape (KPX 2024 and 2025 are in inputs/measured/)
     seed: Annotated[int, Field(ge=0)] = 20210531
     years: list[WeatherYear] | None = None
     files: dict[str, WeatherFile] = Field(default_factory=dict)

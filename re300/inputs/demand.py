@@ -1,25 +1,51 @@
-"""Hourly demand [MW] of the honam regions from annual consumption by sector x sector shapes.
+"""Hourly demand [MW] of the honam regions (and of the capital region) from annual consumption x an hourly shape.
 
-shape_s(t) = month_s[month(t)] x day_s(t) x hour_s[daytype(t)][hour(t)], normalised to sum to 1 over the
-year, where day_s = 1 on weekdays and `weekend_factor` on Saturdays, Sundays and public holidays, and
-the two 24-h profiles (weekday/weekend) are each normalised to mean 1. All factors come from
-`inputs/demand_shapes.csv` (with unit/source/status); none are in code.
+Two shapes (`hourly_demand(..., shape=...)`; scenarios: `demand.shape`, default 'measured'):
 
-demand[t, region] = sum_s annual_GWh[region, s] x 1000 x growth[region] x shape_s(t), so each sector's
-hourly series sums exactly (to floating point) to its annual energy x growth over the 8760 hours.
+- 'measured': the KPX hourly national demand of the same calendar year (`re300.inputs.measured`, files in
+  inputs/measured/): demand[t, region] = annual_GWh[region] x 1000 x growth[region] x national[t] / sum(national).
+  Weekdays, holidays and heat or cold spells then fall on the days they fell in that year, the same days as a
+  measured weather year. It assumes each province's hour-to-hour load moves like the nation's market demand (see
+  the module docstring of re300.inputs.measured for what that leaves out).
+- 'sectors': annual consumption by sector x sector shapes. shape_s(t) = month_s[month(t)] x day_s(t) x
+  hour_s[daytype(t)][hour(t)], normalised to sum to 1 over the year, where day_s = 1 on weekdays and
+  `weekend_factor` on Saturdays, Sundays and public holidays, and the two 24-h profiles (weekday/weekend) are each
+  normalised to mean 1. All factors come from `inputs/demand_shapes.csv` (with unit/source/status); none are in code.
+  demand[t, region] = sum_s annual_GWh[region, s] x 1000 x growth[region] x shape_s(t).
+
+Either way each region's hourly series sums exactly (to floating point) to its annual energy x growth over the
+8760 hours. `capital_region_demand(year_shape, annual_gwh)` spreads the capital region's annual consumption
+(inputs/region_demand.csv, read by `region_annual_demand`) over the same measured shape.
 Time convention (docs/architecture.md): tz-naive KST, hour-beginning, 365 days (no 29 Feb).
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from re300.csvtable import (
+    LINE,
+    Range,
+    check_duplicates,
+    check_names,
+    check_nonempty,
+    check_source_status,
+    parse_number,
+    parse_year,
+    read_table,
+    unit,
+)
+from re300.errors import InputError
 from re300.inputs.tables import SECTORS, InputTables
 
 HOURS_PER_YEAR = 8760
+SHAPES = ("measured", "sectors")
+#: annual consumption of the regions that are not honam (the capital region), with source and status
+REGION_DEMAND_FILE = "region_demand.csv"
 
 # Korean public holidays (Act on Public Holidays). Fixed solar-calendar dates apply to every year.
 # Lunar-calendar holidays (Seollal and Chuseok: eve, day, day after; Buddha's Birthday) are listed for
@@ -110,14 +136,18 @@ def sector_shapes(tables: InputTables, time: pd.DatetimeIndex,
 
 
 def hourly_demand(tables: InputTables, time: pd.DatetimeIndex, growth_factor: float | dict[str, float] = 1.0,
-                  base_year: int = 2021, *, holidays: bool | Iterable[dt.date] = True) -> pd.DataFrame:
+                  base_year: int = 2021, *, holidays: bool | Iterable[dt.date] = True,
+                  shape: str = "sectors") -> pd.DataFrame:
     """Hourly demand [MW] of the honam regions (columns, in regions.csv order) on the given 8760-h index.
 
     growth_factor scales the base-year annual consumption: one number for all regions or a dict with one
-    entry per honam region. holidays: True = Korean public holidays treated like Sundays; False = none;
-    or an explicit iterable of dates.
+    entry per honam region. shape: 'sectors' (the sector shapes; holidays: True = Korean public holidays treated
+    like Sundays, False = none, or an explicit iterable of dates) or 'measured' (the KPX national demand of the
+    year of `time`, which must have a file in inputs/measured/; holidays are in the data).
     """
     _check_time(time)
+    if shape not in SHAPES:
+        raise ValueError(f"unknown demand shape {shape!r}; expected one of {', '.join(SHAPES)}")
     regions = tables.honam_regions
     if isinstance(growth_factor, dict):
         unknown = sorted(set(growth_factor) - set(regions))
@@ -132,6 +162,16 @@ def hourly_demand(tables: InputTables, time: pd.DatetimeIndex, growth_factor: fl
         raise ValueError(f"growth_factor must be finite and >= 0, got {growth_factor!r}")
 
     annual = tables.annual_demand(base_year)  # region x sector [GWh/yr]
+    if shape == "measured":
+        from re300.inputs.measured import national_shape
+
+        national = national_shape(tables.inputs_dir, time)
+        energy = annual.sum(axis=1).to_numpy() * 1000.0 * growth            # region [MWh]
+        out = pd.DataFrame(national[:, None] * energy[None, :], index=time,
+                           columns=pd.Index(regions, name="region"))
+        out.attrs.update({"unit": "MW", "base_year": int(base_year), "timezone": "Asia/Seoul (UTC+9)",
+                          "shape": f"measured: KPX national demand {time.year[0]}"})
+        return out
     shapes = sector_shapes(tables, time, holidays)
     sectors = [s for s in annual.columns if annual[s].sum() > 0]
     missing = [s for s in sectors if s not in shapes.columns]
@@ -140,5 +180,51 @@ def hourly_demand(tables: InputTables, time: pd.DatetimeIndex, growth_factor: fl
     energy_mwh = annual[sectors].to_numpy() * 1000.0 * growth[:, None]  # region x sector [MWh]
     mw = shapes[sectors].to_numpy() @ energy_mwh.T  # time x region; 1-h steps so MWh per hour = MW
     out = pd.DataFrame(mw, index=time, columns=pd.Index(regions, name="region"))
-    out.attrs.update({"unit": "MW", "base_year": int(base_year), "timezone": "Asia/Seoul (UTC+9)"})
+    out.attrs.update({"unit": "MW", "base_year": int(base_year), "timezone": "Asia/Seoul (UTC+9)",
+                      "shape": "sectors"})
+    return out
+
+
+# ------------------------------------------------------------------------------------------- the capital region
+def load_region_demand(inputs_dir: Path, regions: pd.DataFrame) -> pd.DataFrame:
+    """inputs/region_demand.csv: annual consumption [GWh/yr] of regions that are not honam (kind 'export' in
+    regions.csv): region, year, value, unit, source, status; one row per (region, year)."""
+    path = Path(inputs_dir) / REGION_DEMAND_FILE
+    df = read_table(path, ("region", "year", "value", "unit", "source", "status"))
+    check_nonempty(path, df, ["region"])
+    exports = [r for r, k in regions["kind"].items() if k == "export"]
+    check_names(path, df, "region", exports, "region (kind export; honam regions are in demand.csv)",
+                table="regions.csv")
+    parse_year(path, df, "year", Range(1990, 2100, integer=True))
+    parse_number(path, df, "value", default_range=Range(0, None, lo_open=True))
+    for line, u in zip(df[LINE], df["unit"]):
+        unit(path, line, "annual consumption", u, "GWh/yr")
+    check_source_status(path, df)
+    check_duplicates(path, df, ["region", "year"])
+    return df
+
+
+def region_annual_demand(tables: InputTables, region: str = "capital", year: int = 2021) -> float:
+    """Annual consumption [GWh/yr] of a non-honam region in `year` from inputs/region_demand.csv."""
+    df = load_region_demand(tables.inputs_dir, tables.regions)
+    hit = df[(df["region"] == region) & (df["year"] == year)]
+    if hit.empty:
+        have = ", ".join(f"{r} {y}" for r, y in zip(df["region"], df["year"]))
+        raise InputError(Path(tables.inputs_dir) / REGION_DEMAND_FILE, f"no row for region {region} in {year}",
+                         column="year", value=year, expected=f"one of: {have}")
+    return float(hit["value"].iat[0])
+
+
+def capital_region_demand(year_shape: pd.Series, annual_gwh: float) -> pd.Series:
+    """Hourly demand [MW] of the capital region: its annual consumption `annual_gwh` [GWh/yr] spread over
+    `year_shape` (any non-negative hourly series of one model year, e.g. `re300.inputs.measured.read_national_demand`
+    or its normalised shape; only its shape counts). The result sums to annual_gwh x 1000 MWh over its hours."""
+    v = np.asarray(year_shape, float)
+    if v.ndim != 1 or not np.isfinite(v).all() or (v < 0).any() or v.sum() <= 0:
+        raise ValueError("year_shape must be a finite, non-negative hourly series with a positive sum")
+    if not np.isfinite(annual_gwh) or annual_gwh < 0:
+        raise ValueError(f"annual_gwh must be finite and >= 0, got {annual_gwh!r}")
+    index = year_shape.index if isinstance(year_shape, pd.Series) else pd.RangeIndex(len(v))
+    out = pd.Series(v / v.sum() * annual_gwh * 1000.0, index=index, name="capital_demand_mw")
+    out.attrs.update({"unit": "MW", "annual_gwh": float(annual_gwh)})
     return out

@@ -17,7 +17,7 @@ import xarray as xr
 from re300.errors import InputError
 from re300.paths import profile_cache_dir
 
-from . import convert, synth
+from . import convert, measured, synth
 from .readers import FileSpec, SiteSeries, read_site_weather
 from .tables import WeatherTables, load_weather_tables
 
@@ -25,6 +25,9 @@ from .tables import WeatherTables, load_weather_tables
 CODE_VERSION = "weather-1"
 DEFAULT_SEED = 20210531
 TIMEZONE_ATTR = "Asia/Seoul (UTC+9)"
+#: where the weather of a year comes from: the seeded generator for every site, or the measured KMA stations for the
+#: sites of inputs/measured/site_stations.csv (the generator for the others; see re300.weather.measured)
+SOURCES = ("embedded", "measured")
 
 
 def _resolve_pairs(tables: WeatherTables, pairs) -> list[tuple[str, str]]:
@@ -56,18 +59,24 @@ def file_sha256(path: Path) -> str:
 
 
 def cache_key(tables: WeatherTables, pairs: list[tuple[str, str]], weather_year: int, seed: int,
-              files: Mapping[str, FileSpec] | None = None) -> str:
+              files: Mapping[str, FileSpec] | None = None, source: str = "embedded") -> str:
     """sha256 of everything that determines the profiles: code version, year, seed, pairs, the bytes of every weather
-    table and power curve, and for each site read from a file its format, time-zone and wind-height settings and the
-    sha256 of the file's content."""
+    table and power curve, for each site read from a file its format, time-zone and wind-height settings and the
+    sha256 of the file's content, and for measured weather the source and the bytes of every table and data file of
+    inputs/measured/ it reads."""
     h = hashlib.sha256()
     head = {"code": CODE_VERSION, "year": int(weather_year), "seed": int(seed),
             "pairs": sorted([list(p) for p in pairs])}
     if files:
         head["files"] = {site: {"format": spec.format, "timezone": spec.timezone, "wind_height_m": spec.wind_height_m,
                                 "sha256": file_sha256(spec.path)} for site, spec in sorted(files.items())}
+    inputs = list(tables.input_files())
+    if source != "embedded":
+        head["source"] = source
+        head["measured_code"] = measured.MEASURED_VERSION
+        inputs += [p for p in measured.measured_input_files(tables.inputs_dir, weather_year) if p.is_file()]
     h.update(json.dumps(head, sort_keys=True).encode())
-    for path in tables.input_files():
+    for path in inputs:
         h.update(path.name.encode() + b"\0")
         h.update(path.read_bytes())
         h.update(b"\0")
@@ -135,12 +144,37 @@ def apply_weather_files(wx: synth.SiteWeather, tables: WeatherTables, specs: Map
                                csi_daily=csi, ghi_target_monthly=target), read
 
 
+def check_source(source: str) -> str:
+    if source not in SOURCES:
+        raise ValueError(f"unknown weather source {source!r}; expected one of {', '.join(SOURCES)}")
+    return source
+
+
+def build_weather(tables: WeatherTables, weather_year: int, seed: int, files: Mapping[str, FileSpec] | None = None,
+                  source: str = "embedded") -> tuple[synth.SiteWeather, measured.MeasuredYear | None]:
+    """The weather of every site of sites.csv in `weather_year`: synthetic (seeded) or, with source 'measured', the
+    KMA stations for the sites mapped to them (offshore wind synthetic, its daily anomaly driven by a coastal station);
+    weather files override both for their sites. Returns the weather and, for measured weather, what was read."""
+    check_source(source)
+    all_sites = list(tables.sites)
+    year_info = None
+    anchors = None
+    if source == "measured":
+        year_info = measured.read_measured_year(tables, weather_year)
+        anchors = measured.offshore_anchors(tables, year_info.tables, year_info.stations)
+    wx = synth.synthesize(tables, all_sites, weather_year, seed, wind_anchors=anchors)
+    if year_info is not None:
+        wx, year_info.mapping = measured.apply_stations(wx, tables, year_info.tables, year_info.stations)
+    wx, _ = apply_weather_files(wx, tables, files or {}, weather_year)
+    return wx, year_info
+
+
 def _compute_capacity_factors(tables: WeatherTables, pairs: list[tuple[str, str]], weather_year: int,
-                              seed: int, files: Mapping[str, FileSpec] | None = None) -> pd.DataFrame:
+                              seed: int, files: Mapping[str, FileSpec] | None = None,
+                              source: str = "embedded") -> pd.DataFrame:
     # Weather for *all* sites, so a site's weather does not depend on which pairs were requested.
     all_sites = list(tables.sites)
-    wx = synth.synthesize(tables, all_sites, weather_year, seed)
-    wx, _ = apply_weather_files(wx, tables, files or {}, weather_year)
+    wx, _ = build_weather(tables, weather_year, seed, files, source)
     cols = {}
     for tech, region in pairs:
         site, system = tables.profile_sites[(tech, region)]
@@ -193,7 +227,7 @@ def _read_cache(path: Path, key: str, pairs) -> pd.DataFrame | None:
 
 def capacity_factors(inputs_dir: Path, pairs: list[tuple[str, str]], weather_year: int = 2023,
                      seed: int = DEFAULT_SEED, cache_dir: Path | None = None, *,
-                     weather_files: Mapping | None = None) -> pd.DataFrame:
+                     weather_files: Mapping | None = None, source: str = "embedded") -> pd.DataFrame:
     """Hourly capacity factors (MW AC per MW nameplate; PV nameplate = DC MWp) for (technology, region) pairs.
 
     Returns a DataFrame indexed by 8760 tz-naive hour-beginning KST timestamps of ``weather_year`` (29 Feb dropped),
@@ -201,6 +235,8 @@ def capacity_factors(inputs_dir: Path, pairs: list[tuple[str, str]], weather_yea
     ``weather_files``: site -> {path, format[, timezone, wind_height_m]} (the scenario's ``weather.files``; a
     :class:`~re300.weather.readers.FileSpec`, a mapping or the scenario's model): those sites take their weather from
     the file (see ``re300.weather.readers``), every other site keeps the embedded synthetic weather.
+    ``source``: 'embedded' (the seeded generator) or 'measured' (the KMA stations of inputs/measured/ for the sites
+    mapped to them in site_stations.csv, see ``re300.weather.measured``; ``weather_year`` must have a KMA file).
     Results are cached as NetCDF in ``cache_dir`` (default `re300.paths.profile_cache_dir()`) under a sha256 key of every
     input that determines them, including the content of each weather file.  Raises
     :class:`re300.errors.InputError` for unmapped pairs, bad tables or bad weather files.
@@ -212,14 +248,15 @@ def capacity_factors(inputs_dir: Path, pairs: list[tuple[str, str]], weather_yea
         raise InputError(inputs_dir / "profile_sites.csv", "no (technology, region) pairs requested",
                          expected="at least one pair")
     files = file_specs(tables, weather_files)
-    key = cache_key(tables, pairs, weather_year, seed, files)
+    check_source(source)
+    key = cache_key(tables, pairs, weather_year, seed, files, source)
     cache_dir = profile_cache_dir() if cache_dir is None else Path(cache_dir)
     path = cache_dir / f"cf_{key[:24]}.nc"
     if path.is_file():
         df = _read_cache(path, key, pairs)
         if df is not None:
             return df
-    df = _compute_capacity_factors(tables, pairs, weather_year, seed, files)
+    df = _compute_capacity_factors(tables, pairs, weather_year, seed, files, source)
     try:
         _write_cache(df, path, key)
     except OSError:
@@ -228,18 +265,26 @@ def capacity_factors(inputs_dir: Path, pairs: list[tuple[str, str]], weather_yea
 
 
 def site_weather(inputs_dir: Path, weather_year: int = 2023, seed: int = DEFAULT_SEED, *,
-                 weather_files: Mapping | None = None) -> tuple[WeatherTables, synth.SiteWeather, dict[str, FileSpec]]:
+                 weather_files: Mapping | None = None, source: str = "embedded",
+                 ) -> tuple[WeatherTables, synth.SiteWeather, dict[str, FileSpec]]:
     """(tables, weather of every site in sites.csv order, the file specs used): the arrays behind weather_dataset,
     with each site's wind at its reference height (``sites[j].params['wind_height']``; the file's height for a file)."""
-    tables = load_weather_tables(Path(inputs_dir))
-    files = file_specs(tables, weather_files)
-    wx = synth.synthesize(tables, list(tables.sites), weather_year, seed)
-    wx, _ = apply_weather_files(wx, tables, files, weather_year)
+    tables, wx, files, _ = site_weather_measured(inputs_dir, weather_year, seed, weather_files=weather_files,
+                                                 source=source)
     return tables, wx, files
 
 
+def site_weather_measured(inputs_dir: Path, weather_year: int = 2023, seed: int = DEFAULT_SEED, *,
+                          weather_files: Mapping | None = None, source: str = "embedded"):
+    """`site_weather` plus what was read for measured weather (None for embedded weather)."""
+    tables = load_weather_tables(Path(inputs_dir))
+    files = file_specs(tables, weather_files)
+    wx, year_info = build_weather(tables, weather_year, seed, files, source)
+    return tables, wx, files, year_info
+
+
 def weather_dataset(inputs_dir: Path, weather_year: int = 2023, seed: int = DEFAULT_SEED, *,
-                    weather_files: Mapping | None = None) -> xr.Dataset:
+                    weather_files: Mapping | None = None, source: str = "embedded") -> xr.Dataset:
     """The weather of every site in ``sites.csv`` as an xarray Dataset (site x time): embedded synthetic weather,
     or the site's file where ``weather_files`` names one (as in :func:`capacity_factors`).
 
@@ -247,8 +292,21 @@ def weather_dataset(inputs_dir: Path, weather_year: int = 2023, seed: int = DEFA
     the hub height of the wind farm mapped to the site in profile_sites.csv, else the site's reference height),
     daily clear-sky index; coordinates region, kind, lat, lon, weather_source ("embedded" or "<format>:<file>").
     """
-    tables, wx, files = site_weather(inputs_dir, weather_year, seed, weather_files=weather_files)
+    tables, wx, files, year_info = site_weather_measured(inputs_dir, weather_year, seed, weather_files=weather_files,
+                                                         source=source)
     names = list(tables.sites)
+    from_station = {}
+    if year_info is not None:
+        for site, quantity, station in year_info.mapping[["site", "quantity", "station"]].itertuples(index=False):
+            from_station.setdefault(site, []).append(f"{quantity}={station}")
+
+    def origin(s: str) -> str:
+        if s in files:
+            return f"{files[s].format}:{files[s].path.name}"
+        if s in from_station:
+            return "measured:" + ",".join(from_station[s])
+        return "embedded"
+
     wind = wx.wind_speed.copy()
     height = np.array([wx.sites[j].params["wind_height"] for j in range(len(names))], float)
     for (_tech, _region), (site, system) in tables.profile_sites.items():
@@ -276,11 +334,10 @@ def weather_dataset(inputs_dir: Path, weather_year: int = 2023, seed: int = DEFA
             "lat": ("site", [tables.sites[s].lat for s in names]),
             "lon": ("site", [tables.sites[s].lon for s in names]),
             "wind_height_m": ("site", height),
-            "weather_source": ("site", [f"{files[s].format}:{files[s].path.name}" if s in files else "embedded"
-                                        for s in names]),
+            "weather_source": ("site", [origin(s) for s in names]),
         },
         attrs={"timezone": TIMEZONE_ATTR, "time_convention": "hour-beginning labels, 8760 h (29 Feb dropped)",
-               "weather_year": int(weather_year), "seed": int(seed), "code_version": CODE_VERSION,
+               "weather_year": int(weather_year), "seed": int(seed), "code_version": CODE_VERSION, "source": source,
                "description": ("re300 embedded synthetic weather (seeded, spatially correlated)" if not files else
                                "re300 embedded synthetic weather, with weather files for: " + ", ".join(files))},
     )

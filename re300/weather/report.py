@@ -10,11 +10,19 @@ writes, atomically (``re300.atomic.atomic_output_dir``):
 - ``report.json``: scenario, weather years, seed, weather files with their sha256, code version, counts.
 - PNG figures: ``ghi_monthly.png``, ``cf_monthly.png``, ``cf_annual.png``, ``diurnal_by_season.png``,
   ``correlation.png``, ``interannual_wind.png``.
+- measured vs synthetic, side by side, for the measured year (the scenario's weather year if inputs/measured/ has it,
+  else the latest measured year), same seed: ``measured_vs_synthetic.csv`` (annual and monthly GHI per station,
+  annual and monthly capacity factor per pair, mean temperature and wind at the sites' reference heights; the
+  published reference where there is one), ``measured_sites.csv`` (site, quantity, station, distance),
+  ``measured_fills.csv`` (the hours each filling rule filled) and ``measured_vs_synthetic.png``.
+- tables the caller passes (``extras``): the command line adds the demand statistics and checks of
+  ``re300.inputs.demand_checks`` (``demand_statistics.csv``, ``demand_checks.csv``).
 
 The checks (``inputs/profile_checks.csv``: check, place, period, reference, low, high, unit, source, status,
 explanation) name a computation below (CHECK_KINDS); the table holds every band with its source, the code holds none.
 Values are for the scenario's weather year, except ``monthly_cf`` (the mean of that month over the report's years)
-and ``interannual_cf_sd`` (across the years).
+and ``interannual_cf_sd`` (across the years). With ``weather.source: measured`` the weather year is measured and the
+other report years are synthetic.
 """
 from __future__ import annotations
 
@@ -30,7 +38,7 @@ import pandas as pd
 from re300.csvtable import check_provenance, number, read_records, required_cell
 from re300.errors import InputError, Re300Error
 
-from . import api
+from . import api, measured
 from .tables import WeatherTables, load_weather_tables
 
 CHECKS_FILE = "profile_checks.csv"
@@ -55,6 +63,9 @@ CHECK_KINDS = {
 }
 FIGURES = ("ghi_monthly.png", "cf_monthly.png", "cf_annual.png", "diurnal_by_season.png", "correlation.png",
            "interannual_wind.png")
+MEASURED_FIGURE = "measured_vs_synthetic.png"
+COMPARISON_COLUMNS = ("quantity", "place", "period", "year", "measured", "synthetic", "unit", "difference_pct",
+                      "reference", "reference_source")
 OUTPUT_COLUMNS = ("quantity", "place", "period", "weather_years", "value", "low", "high", "unit", "within_band", "note",
                   "reference", "source", "status")
 
@@ -84,6 +95,8 @@ class ProfileData:
     files: dict
     wx: object                       # SiteWeather of the scenario year (all sites)
     cf: dict[int, pd.DataFrame]      # year -> hourly CF of every mapped pair
+    source: str = "embedded"
+    comparison: object = None        # MeasuredComparison of the measured year, when inputs/measured/ has one
 
     @property
     def sites(self) -> list[str]:
@@ -154,22 +167,99 @@ def load_checks(inputs_dir: Path, tables: WeatherTables) -> list[CheckDef]:
 
 
 # ------------------------------------------------------------------------------------------------- data
+@dataclass
+class MeasuredComparison:
+    """The measured weather of one year next to the synthetic weather of the same year and seed."""
+
+    year: int
+    measured_wx: object              # SiteWeather with the stations applied
+    synthetic_wx: object
+    measured_cf: pd.DataFrame
+    synthetic_cf: pd.DataFrame
+    info: object                     # re300.weather.measured.MeasuredYear
+
+
+def measured_comparison(inputs_dir: Path, year: int, seed: int, cache_dir: Path | None = None
+                        ) -> MeasuredComparison | None:
+    """Measured vs synthetic weather of `year` if inputs/measured/ has that year, else of its latest measured year;
+    None where there is no measured weather at all."""
+    folder = measured.measured_dir(inputs_dir)
+    if not (folder / measured.SOURCES_FILE).is_file():
+        return None
+    years = measured.measured_years(inputs_dir)
+    if not years:
+        return None
+    y = year if year in years else years[-1]
+    tables, mwx, _, info = api.site_weather_measured(inputs_dir, y, seed, source="measured")
+    _, swx, _ = api.site_weather(inputs_dir, y, seed)
+    pairs = list(tables.profile_sites)
+    mcf = api.capacity_factors(inputs_dir, pairs, weather_year=y, seed=seed, cache_dir=cache_dir, source="measured")
+    scf = api.capacity_factors(inputs_dir, pairs, weather_year=y, seed=seed, cache_dir=cache_dir)
+    return MeasuredComparison(y, mwx, swx, mcf, scf, info)
+
+
 def profile_data(inputs_dir: Path, year: int, years: list[int], seed: int, weather_files=None,
-                 cache_dir: Path | None = None) -> ProfileData:
-    tables, wx, files = api.site_weather(inputs_dir, year, seed, weather_files=weather_files)
+                 cache_dir: Path | None = None, source: str = "embedded") -> ProfileData:
+    tables, wx, files = api.site_weather(inputs_dir, year, seed, weather_files=weather_files, source=source)
     pairs = list(tables.profile_sites)
     years = sorted(set(years) | {year})
     cf = {}
     for y in years:
         try:
             cf[y] = api.capacity_factors(inputs_dir, pairs, weather_year=y, seed=seed, cache_dir=cache_dir,
-                                         weather_files=weather_files)
+                                         weather_files=weather_files, source=source if y == year else "embedded")
         except InputError as exc:
             if y == year or not files:
                 raise
             raise Re300Error(f"{exc}; the report covers weather.years {_years_text(years)}: list only years that "
                              "every weather file covers (or a typical-year file)") from None
-    return ProfileData(tables, year, years, seed, files, wx, cf)
+    return ProfileData(tables, year, years, seed, files, wx, cf, source)
+
+
+def comparison_table(c: MeasuredComparison, tables: WeatherTables) -> pd.DataFrame:
+    """measured_vs_synthetic.csv: GHI per station (annual, monthly), CF per pair (annual, monthly), mean
+    temperature and wind at the mapped sites' reference heights."""
+    rows = []
+    idx = c.measured_wx.index
+    names = [s.site for s in c.measured_wx.sites]
+    info = c.info
+    st_of = info.tables.stations_for("irradiance")
+
+    def add(quantity, place, period, m, syn, unit, ref=math.nan, ref_source=""):
+        diff = 100.0 * (m / syn - 1.0) if syn not in (0, 0.0) and not math.isnan(syn) else math.nan
+        rows.append((quantity, place, period, c.year, m, syn, unit, diff, ref, ref_source))
+
+    for station, g in info.stations.ghi.items():
+        sites = [s for s, st in st_of.items() if st == station and tables.sites[s].params.get("annual_ghi")]
+        if not sites:
+            continue
+        st = info.tables.stations[station]
+        site = min(sites, key=lambda x: measured.distance_km(st.lat, st.lon, tables.sites[x].lat, tables.sites[x].lon))
+        syn = c.synthetic_wx.ghi[:, names.index(site)]
+        mm, sm = _monthly_sum_kwh(g, idx), _monthly_sum_kwh(syn, idx)
+        add("annual GHI (station measured; synthetic at the site it stands for)", f"{station}|{site}", "year",
+            float(mm.sum()), float(sm.sum()), "kWh/m2", tables.sites[site].params["annual_ghi"],
+            "site_parameters.csv annual_ghi (the generator's calibration target)")
+        for m in range(12):
+            add("monthly GHI", f"{station}|{site}", MONTHS[m], float(mm[m]), float(sm[m]), "kWh/m2")
+    for col in c.measured_cf.columns:
+        place = f"{col[0]}/{col[1]}"
+        m, syn = c.measured_cf[col], c.synthetic_cf[col]
+        add("annual capacity factor", place, "year", 100.0 * float(m.mean()), 100.0 * float(syn.mean()), "%")
+        mm, sm = m.groupby(m.index.month).mean(), syn.groupby(syn.index.month).mean()
+        for k in range(1, 13):
+            add("monthly capacity factor", place, MONTHS[k - 1], 100.0 * float(mm[k]), 100.0 * float(sm[k]), "%")
+    for site, station in info.tables.stations_for("temperature").items():
+        j = names.index(site)
+        add("mean air temperature", f"{station}|{site}", "year", float(c.measured_wx.temp_air[:, j].mean()),
+            float(c.synthetic_wx.temp_air[:, j].mean()), "degC")
+    for site, station in info.tables.stations_for("wind").items():
+        j = names.index(site)
+        h = tables.sites[site].params["wind_height"]
+        add(f"mean wind speed at the site's reference height ({h:g} m)", f"{station}|{site}", "year",
+            float(c.measured_wx.wind_speed[:, j].mean()), float(c.synthetic_wx.wind_speed[:, j].mean()), "m/s",
+            tables.sites[site].params["mean_wind_speed"], "site_parameters.csv mean_wind_speed")
+    return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
 
 
 def _monthly_sum_kwh(values: np.ndarray, index: pd.DatetimeIndex) -> np.ndarray:
@@ -444,22 +534,72 @@ def _figures(folder: Path, d: ProfileData, checks: list[CheckDef], results: pd.D
     plt.close(fig)
 
 
+def _measured_figure(folder: Path, table: pd.DataFrame, year: int) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    ghi = table[table["quantity"] == "monthly GHI"]
+    stations = list(dict.fromkeys(ghi["place"]))
+    cf = table[table["quantity"] == "annual capacity factor"]
+    fig, axes = plt.subplots(1, len(stations) + 1, figsize=(4.0 * len(stations) + 6.0, 3.6), squeeze=False,
+                             gridspec_kw={"width_ratios": [1] * len(stations) + [1.6]})
+    x = np.arange(12)
+    for ax, place in zip(axes[0], stations):
+        sub = ghi[ghi["place"] == place]
+        ax.bar(x - 0.2, sub["measured"], 0.4, color="#d9480f", label=f"measured {year}")
+        ax.bar(x + 0.2, sub["synthetic"], 0.4, color="#f2a900", label=f"synthetic {year}")
+        ann = table[(table["quantity"].str.startswith("annual GHI")) & (table["place"] == place)].iloc[0]
+        ax.set_title(f"{place.split('|')[0]}: {ann['measured']:,.0f} measured vs {ann['synthetic']:,.0f} "
+                     f"synthetic kWh/m²", fontsize=8)
+        ax.set_xticks(x, [m[0] for m in MONTHS])
+        ax.set_ylabel("GHI (kWh/m² per month)")
+    axes[0][0].legend(fontsize=7)
+    ax = axes[0][-1]
+    y = np.arange(len(cf))
+    ax.barh(y - 0.2, cf["measured"], 0.4, color="#d9480f", label=f"measured weather {year}")
+    ax.barh(y + 0.2, cf["synthetic"], 0.4, color="#3b7dd8", label=f"synthetic weather {year}")
+    ax.set_yticks(y, cf["place"], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("annual capacity factor (%)")
+    ax.legend(fontsize=7)
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(folder / MEASURED_FIGURE)
+    plt.close(fig)
+
+
 # ------------------------------------------------------------------------------------------------- entry point
-def write_report(sc, output_dir: Path | None = None, cache_dir: Path | None = None) -> Path:
-    """Write the validation report of scenario ``sc`` to ``<output_dir or sc.output_dir>/profiles/``; return it."""
+def write_report(sc, output_dir: Path | None = None, cache_dir: Path | None = None,
+                 extras: dict[str, pd.DataFrame] | None = None) -> Path:
+    """Write the validation report of scenario ``sc`` to ``<output_dir or sc.output_dir>/profiles/``; return it.
+    ``extras``: further tables (file name -> frame) written into the same folder (the demand statistics)."""
     from re300.atomic import atomic_output_dir
 
     inputs_dir = Path(sc.inputs_dir)
     tables = load_weather_tables(inputs_dir)
     checks = load_checks(inputs_dir, tables)
+    source = getattr(sc.weather, "source", "embedded")
     d = profile_data(inputs_dir, sc.weather.year, sc.weather.report_years(), sc.weather.seed,
-                     weather_files=sc.weather.files, cache_dir=cache_dir)
+                     weather_files=sc.weather.files, cache_dir=cache_dir, source=source)
+    d.comparison = measured_comparison(inputs_dir, sc.weather.year, sc.weather.seed, cache_dir=cache_dir)
     results = evaluate(checks, d)
     final = Path(output_dir if output_dir is not None else sc.output_dir) / "profiles"
     with atomic_output_dir(final) as tmp:
         results.to_csv(tmp / "validation.csv", index=False, float_format="%.6g")
         monthly_table(d).to_csv(tmp / "monthly.csv", index=False, float_format="%.6g")
         _figures(tmp, d, checks, results)
+        figures = list(FIGURES)
+        if d.comparison is not None:
+            comp = comparison_table(d.comparison, tables)
+            comp.to_csv(tmp / "measured_vs_synthetic.csv", index=False, float_format="%.6g")
+            d.comparison.info.mapping.to_csv(tmp / "measured_sites.csv", index=False)
+            d.comparison.info.stations.fills.to_csv(tmp / "measured_fills.csv", index=False)
+            _measured_figure(tmp, comp, d.comparison.year)
+            figures.append(MEASURED_FIGURE)
+        for name, frame in (extras or {}).items():
+            frame.to_csv(tmp / name, index=False, float_format="%.6g")
         meta = {
             "scenario": sc.name,
             "scenario_files": [str(p) for p in sc.source_files],
@@ -469,10 +609,15 @@ def write_report(sc, output_dir: Path | None = None, cache_dir: Path | None = No
             "weather_files": {site: {"path": str(spec.path), "format": spec.format,
                                      "sha256": api.file_sha256(spec.path)} for site, spec in d.files.items()},
             "code_version": api.CODE_VERSION,
+            "weather_source": source,
+            "measured_year": None if d.comparison is None else d.comparison.year,
+            "measured_files": ({} if d.comparison is None else
+                               {d.comparison.info.stations.path.name: d.comparison.info.stations.source.sha256}),
             "checks": int(len(results)),
             "within_band": int(results["within_band"].sum()),
             "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "figures": list(FIGURES),
+            "figures": figures,
+            "tables": sorted(extras or {}),
         }
         (tmp / "report.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return final

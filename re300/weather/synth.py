@@ -269,10 +269,14 @@ def weibull_from_gaussian(z: np.ndarray, mean: np.ndarray, k: np.ndarray) -> np.
     return c * (-np.log1p(-u)) ** (1.0 / k)
 
 
-def _wind(tables, sites, index, seed, year):
+def _wind(tables, sites, index, seed, year, anchors=None):
     w = tables.weather
     chol = _cholesky(sites, w["wind_corr_length"], w["wind_nugget"])
     g = correlated_ar1(_rng(seed, year, "wind"), HOURS, chol, w["wind_hourly_ar1"])
+    for j, s in enumerate(sites):   # measured daily anomaly of a coastal station (re300.weather.measured)
+        if anchors and s.site in anchors:
+            a, weight = anchors[s.site]
+            g[:, j] = weight * np.asarray(a, float) + np.sqrt(1.0 - weight * weight) * g[:, j]
     doy = index.day_of_year.to_numpy().astype(float)
     hour = index.hour.to_numpy() + 0.5
     a_s = w["wind_seasonal_amplitude"]
@@ -289,12 +293,16 @@ def _wind(tables, sites, index, seed, year):
 
 
 # ------------------------------------------------------------------------------------------------------ all
-def synthesize(tables: WeatherTables, site_names: list[str], year: int, seed: int) -> SiteWeather:
+def synthesize(tables: WeatherTables, site_names: list[str], year: int, seed: int,
+               wind_anchors: dict | None = None) -> SiteWeather:
+    """The synthetic weather of `site_names` in `year`. `wind_anchors` (site -> (hourly standardised driver,
+    weight w)) replaces a site's Gaussian wind driver g by w a + sqrt(1 - w^2) g before the seasonal and diurnal
+    cycles and the Weibull mapping, so the site keeps its mean and shape but shares the driver's events."""
     sites = [tables.sites[s] for s in site_names]
     index = hourly_index(year)
     geo = solar_geometry(index, sites)
     ghi, csi_d, target_m = _clearness(tables, sites, geo, index, seed, year)
     dni, dhi = _decompose(ghi, geo)
     temp = _temperature(tables, sites, index, csi_d, seed, year)
-    wind = _wind(tables, sites, index, seed, year)
+    wind = _wind(tables, sites, index, seed, year, wind_anchors)
     return SiteWeather(index, sites, geo, ghi, dni, dhi, temp, wind, csi_d, target_m)
