@@ -78,9 +78,12 @@ def write_inputs(d: Path) -> Path:
     return d
 
 
-def write_scenario(d: Path, text: str) -> Path:
+def write_scenario(d: Path, text: str, deliverability: bool = False) -> Path:
+    """The tiny scenario; without `deliverability` the capital region takes anything and no adequacy rule applies
+    (the tests of those features write their own inputs)."""
     path = d / "scenario.yaml"
-    path.write_text("name: tiny\ninputs_dir: inputs\noutput_dir: out\n" + text, encoding="utf-8")
+    extra = "" if deliverability else "exports: {absorption: unlimited}\nadequacy: {enabled: false}\n"
+    path.write_text("name: tiny\ninputs_dir: inputs\noutput_dir: out\n" + extra + text, encoding="utf-8")
     return path
 
 
@@ -243,3 +246,52 @@ def test_crf_matches_the_closed_form():
     assert capital_recovery_factor(0.0, 20) == pytest.approx(0.05)
     with pytest.raises(ValueError):
         capital_recovery_factor(0.05, 0)
+
+
+def test_export_headroom_value_and_adequacy(tiny):
+    """The capital region takes at most demand − must-run − its own solar; what it takes is worth the displaced fuel
+    plus carbon; the adequacy rule gets the full-year Honam peak and the reserve margin."""
+    inputs = tiny / "inputs"
+    _write(inputs / "export_regions.csv", "region,parameter,value,unit,source,status", [
+        f"capital,must_run,100,MW,{SRC},estimate", f"capital,solar_capacity,50,MW,{SRC},estimate",
+        f"capital,displaced_emission_factor,0.4,tCO2/MWh,{SRC},estimate"])
+    with open(inputs / "constants.csv", "a", encoding="utf-8") as f:
+        f.write(f"reserve_margin,0.2,fraction,{SRC},estimate\nadequacy_storage_hours,4,h,{SRC},estimate\n")
+    sc = load_scenario(write_scenario(tiny, "", deliverability=True))
+    snap = snapshots()
+    snap.demand["capital"] = [500.0, 500.0, 500.0, 100.0]
+    snap.cf[("pv", "capital")] = [0.0, 0.2, 0.5, 1.0]
+    snap.info["honam_peak_mw"] = 1600.0
+    data = assemble_model_data(sc, load_tables(sc.inputs_dir), snap)
+    # 500 − 100 − 50 x (0, 0.2, 0.5, 1.0) = 400, 390, 375; the last hour 100 − 100 − 50 < 0 -> 0
+    np.testing.assert_allclose(data.export_headroom_mw["capital"], [400.0, 390.0, 375.0, 0.0])
+    # fuel 120,000 KRW/MWh (nonrenewable_price) + carbon 20,000 KRW/t x 0.4 t/MWh = 128,000 KRW/MWh
+    assert data.export_value_krw_per_mwh == {"capital": pytest.approx(128_000.0)}
+    assert data.adequacy.reserve_margin == 0.2 and data.adequacy.storage_hours == 4.0
+    np.testing.assert_allclose(data.adequacy.peak_demand_mw, [1600.0])
+    assert data.targets.renewable_only_exports and data.targets.sales_count_as_export
+    # the capital's demand bounds what it takes; it is not served by the LP
+    np.testing.assert_allclose(data.demand_mw["capital"], 0.0)
+
+
+def test_limited_absorption_needs_the_must_run_row(tiny):
+    sc = load_scenario(write_scenario(tiny, "adequacy: {enabled: false}\n", deliverability=True))
+    snap = snapshots()
+    snap.demand["capital"] = 500.0
+    with pytest.raises(InputError, match="export_regions.csv.*export region capital has no must_run row"):
+        assemble_model_data(sc, load_tables(sc.inputs_dir), snap)
+
+
+def test_unlimited_absorption_is_a_scenario_lever(tiny):
+    data = _assemble(tiny, "")  # write_scenario's default: exports: {absorption: unlimited}
+    assert data.export_headroom_mw is None and data.adequacy is None
+
+
+def test_bound_statuses_name_their_source(tiny):
+    data = _assemble(tiny, "technologies: {potential_factor: {pv: 0.5}}\nlinks: {max_new_mw: {south_capital: 8000}}\n")
+    g = data.generators.set_index(["technology", "region"])
+    assert g.loc[("pv", "north"), "max_new_status"] == "scenario lever: technologies.potential_factor.pv"
+    assert g.loc[("grid", "north"), "max_new_status"] == "none"
+    links = data.links.set_index("link")
+    assert links.loc["south_capital", "max_new_status"] == "scenario lever: links.max_new_mw.south_capital"
+    assert links.loc["north_south", "max_new_status"] == "estimate" and links.loc["north_south", "existing_status"] == "estimate"

@@ -8,17 +8,17 @@ import os
 import subprocess
 import sys
 
+import fake_cupdlpx
 import numpy as np
 import pytest
-
-import fake_cupdlpx
 from factories import gen, link, model_data, solve_data, store
+from test_model_constraints import NR_PRICE, pv_case
+
 from re300.errors import SolveError
 from re300.model.builder import build_model
 from re300.model.data import TargetSettings
 from re300.solve import cupdlpx as gpu
 from re300.solve.highs import SolverOptions, compile_arrays, pass_model, solve
-from test_model_constraints import NR_PRICE, pv_case
 
 
 @pytest.fixture

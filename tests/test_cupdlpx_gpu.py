@@ -8,12 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from factories import solve_data
+from test_cupdlpx import cases
+
 from re300.errors import SolveError
 from re300.solve.agreement import agreement_line, compare_runs
 from re300.solve.highs import SolverOptions
-from test_cupdlpx import cases
 
 pytestmark = pytest.mark.gpu
 REPO = Path(__file__).resolve().parent.parent

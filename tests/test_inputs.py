@@ -34,14 +34,15 @@ def test_names_follow_the_architecture(tables):
     assert tables.export_regions == ["capital"]
     assert list(tables.technologies.index) == [
         "utility_pv", "rooftop_pv", "floating_pv", "onshore_wind", "offshore_wind",
-        "nonrenewable_supply", "battery", "pumped_hydro", "hydrogen"]
+        "nonrenewable_supply", "battery", "pumped_hydro", "hydrogen", "gas_turbine", "national_grid_supply"]
     fam = tables.technologies["family"]
     assert set(fam[fam == "storage"].index) == {"battery", "pumped_hydro", "hydrogen"}
     assert not tables.technologies.loc["nonrenewable_supply", "renewable"]
     assert tables.technologies.loc["offshore_wind", "renewable"]
     links = tables.links
-    assert list(links.index) == ["gwangju_jeonnam", "gwangju_jeonbuk", "jeonnam_jeonbuk",
-                                 "jeonnam_capital", "jeonbuk_capital"]
+    assert list(links.index) == ["gwangju_jeonnam", "gwangju_jeonbuk", "jeonnam_jeonbuk", "honam_north_ac",
+                                 "jeonbuk_capital", "jeonnam_capital", "hvdc_beyond_plan"]
+    assert links.loc["honam_north_ac", "kind"] == "ac" and links.loc["honam_north_ac", "bidirectional"]
     assert links.loc["jeonnam_capital", "kind"] == "hvdc" and not links.loc["jeonnam_capital", "bidirectional"]
     assert links.loc["jeonnam_jeonbuk", "kind"] == "ac" and links.loc["jeonnam_jeonbuk", "bidirectional"]
 
@@ -112,7 +113,8 @@ def test_technology_parameters_frame(tables):
     rt = p.loc["pumped_hydro", "efficiency_charge"] * p.loc["pumped_hydro", "efficiency_discharge"]
     assert rt == pytest.approx(0.75, rel=1e-6)
     assert p.loc["nonrenewable_supply", "emission_factor"] == pytest.approx(0.4173)
-    assert 120_000 <= p.loc["nonrenewable_supply", "fuel_price"] <= 130_000
+    # the mainland SMP of March 2025 (121,240 KRW/MWh) in 2024 KRW: x CPI 114.18 / 116.61
+    assert p.loc["nonrenewable_supply", "fuel_price"] == pytest.approx(121_240 * 114.18 / 116.61, abs=1.0)
     # the battery tender price is recovered from the energy/power split: 6 h system at 397,500 KRW/kWh
     b = p25.loc["battery"]
     assert (b["capex_energy"] * 6 + b["capex"]) / 6 / 1000 == pytest.approx(397_500, rel=1e-6)
@@ -135,28 +137,33 @@ def test_capacities(tables):
     pv = c.loc[c.index.get_level_values("technology").isin(["utility_pv", "rooftop_pv"]), "existing"]
     assert pv.groupby(level="region").sum().to_dict() == pytest.approx(
         {"jeonnam": 5400, "jeonbuk": 4200, "gwangju": 300})
-    # non-renewable supply covers at least 1.5 x average demand and cannot expand
-    annual = tables.annual_demand(2021).sum(axis=1)
-    for reg in tables.honam_regions:
-        nr = c.loc[(reg, "nonrenewable_supply")]
-        assert nr["existing"] >= 1.5 * annual[reg] * 1000 / 8760
-        assert nr["potential"] == nr["existing"]
+    # Honam's own thermal and nuclear fleet cannot expand (new firm capacity is gas_turbine, not limited by a resource)
+    nr = c.xs("nonrenewable_supply", level="technology")
+    assert (nr["potential"] == nr["existing"]).all()
+    assert nr.loc["jeonbuk", "existing"] == 780  # Gunsan CC, found
+    assert np.isinf(c.xs("gas_turbine", level="technology")["potential"]).all()
+    # the fleet's vintages: Hanbit's six units leave by 2043, so in 2050 only Yeosu Green Energy and Shin-Honam remain
+    left = tables.existing_in_service(2050)
+    assert left.loc[("jeonnam", "nonrenewable_supply"), "existing"] == 495 + 1000
 
 
 def test_link_parameters_and_hvdc_derivation(tables):
     lp = tables.link_parameters()
     assert list(lp.columns[: len(LINK_PARAMETER_UNITS)]) == list(LINK_PARAMETER_UNITS)
     assert {"from_region", "to_region", "bidirectional", "kind"} <= set(lp.columns)
-    y, t = lp.loc["jeonnam_capital", "capex_per_km"], lp.loc["jeonnam_capital", "capex_terminal"]
-    # the two 2023 Korean links: 4.7e12 KRW / 4 GW over 430 km, 3.2e12 KRW / 4 GW over 190 km
-    assert 430 * y + t == pytest.approx(4.7e12 / 4000, rel=1e-9)
-    assert 190 * y + t == pytest.approx(3.2e12 / 4000, rel=1e-9)
-    for link in ("jeonnam_capital", "jeonbuk_capital"):
+    # the 11th transmission plan: 8 GW of HVDC for 11-12 tn KRW (2025-26 reports) -> mid 11.5 tn / 8,000 MW in 2025
+    # KRW, to 2024 KRW with CPI 114.18 / 116.61; one unit cost for every link of the programme
+    unit = 11.5e12 / 8000 * 114.18 / 116.61
+    for link in ("jeonnam_capital", "jeonbuk_capital", "hvdc_beyond_plan"):
+        assert lp.loc[link, "capex_per_km"] * lp.loc[link, "length"] + lp.loc[link, "capex_terminal"] == pytest.approx(unit, rel=1e-9)
         L = lp.loc[link, "length"]
         assert lp.loc[link, "efficiency"] == pytest.approx(0.98 * 0.977 ** (L / 1000), rel=1e-6)
-    assert lp.loc["jeonnam_capital", "length"] == 430 and lp.loc["jeonbuk_capital", "length"] == 190
-    assert lp.loc["jeonnam_capital", "existing"] == 0
-    assert 5000 <= lp.loc["jeonbuk_capital", "existing"] <= 8000
+        assert lp.loc[link, "existing"] == 0
+    # the plan's four 2 GW links: two land in Jeonbuk (Saemangeum), two in Jeonnam (Sinhaenam); none beyond
+    assert lp.loc["jeonbuk_capital", "max_new"] == 4000 == lp.loc["jeonnam_capital", "max_new"]
+    assert lp.loc["hvdc_beyond_plan", "max_new"] == 0
+    assert lp.loc["jeonbuk_capital", "length"] == (220 + 210) / 2 and lp.loc["jeonnam_capital", "length"] == (290 + 350) / 2
+    assert 3000 <= lp.loc["honam_north_ac", "existing"] <= 6000  # the estimate's stated range
     assert ((lp["efficiency"] > 0) & (lp["efficiency"] <= 1)).all()
 
 

@@ -13,10 +13,10 @@ import highspy
 import numpy as np
 import pytest
 import scipy.sparse as sp
-
 from factories import solve_data
-from re300.solve.quality import quality_line, solution_quality
 from test_model_constraints import pv_case
+
+from re300.solve.quality import quality_line, solution_quality
 
 INF = np.inf
 A = sp.csc_matrix(np.array([[1.0, 1.0], [1.0, -1.0], [1.0, 3.0]]))

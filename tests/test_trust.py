@@ -75,7 +75,7 @@ def test_verify_passes_on_a_fresh_run(quick_runs, capsys):
     out = capsys.readouterr().out
     assert _cli_verdicts(out) == dict.fromkeys(["input_hashes", "solver", "energy_balance", "renewable_target",
                                                 "export_commitment", "costs", "csv_tables"], True)
-    assert out.strip().endswith("all 7 checks passed")
+    assert out.strip().endswith("all 8 checks passed")
 
 
 @pytest.mark.slow
@@ -91,7 +91,7 @@ def test_verify_fails_after_a_csv_value_is_changed(quick_runs, tmp_path, capsys)
     assert not verdicts["costs"] and not verdicts["csv_tables"]
     assert verdicts["energy_balance"] and verdicts["input_hashes"] and verdicts["renewable_target"]
     assert f"costs.csv row {row + 2} column 'value'" in out
-    assert "2 of 7 checks FAILED (costs, csv_tables)" in out
+    assert "2 of 8 checks FAILED (costs, csv_tables)" in out
 
     run2 = _copy_run(quick_runs[0], tmp_path, "capacity_tampered")
     cap = pd.read_csv(run2 / "capacity.csv")

@@ -39,7 +39,7 @@ from re300.run import run_scenario
 pytestmark = pytest.mark.slow  # solves scenarios end to end (make test-fast skips it)
 
 REPO = Path(__file__).resolve().parent.parent
-CHECKS = ["input_hashes", "solver", "discounting", "energy_balance", "renewable_target", "export_commitment", "costs",
+CHECKS = ["input_hashes", "solver", "discounting", "energy_balance", "renewable_target", "export_commitment", "deliverability", "costs",
           "csv_tables"]
 RATE = 0.05  # set in the scenario below, so the weights can be worked out here
 
@@ -93,7 +93,7 @@ def test_verify_passes_on_a_pathway_run(runs, capsys):
     assert cli.main(["verify", str(run)]) == 0
     out = capsys.readouterr().out
     assert _verdicts(out) == dict.fromkeys(CHECKS, True)
-    assert out.strip().endswith("all 8 checks passed")
+    assert out.strip().endswith("all 9 checks passed")
     # W_2034 stands for 2034..2049, W_2050 for 2050..2054 (final_period_years 5), discounted to 2025 at 5 %:
     # W = q^(y0 - 2025) (1 - q^n) / (1 - q) with q = 1 / 1.05
     q = 1 / (1 + RATE)
@@ -132,7 +132,7 @@ def test_a_changed_capacity_csv_value_fails_csv_tables_naming_its_period(runs, t
     verdicts = _verdicts(out)
     assert [name for name, ok in verdicts.items() if not ok] == ["csv_tables"]
     assert f"FAIL  csv_tables: capacity.csv row {row + 2} (period 2050) column 'total'" in out
-    assert "1 of 8 checks FAILED (csv_tables)" in out
+    assert "1 of 9 checks FAILED (csv_tables)" in out
 
 
 def test_a_changed_input_cost_fails_costs_naming_its_period(runs):

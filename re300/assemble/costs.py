@@ -66,13 +66,15 @@ def generator_row(sc, tech: str, region: str, row, p, renewable: bool, dispatcha
     life = p.get("lifetime", np.nan)
     capex = np.nan_to_num(p.get("capex", 0.0)) * sc.technologies.capex_factor.get(tech, 1.0)
     fuel = np.nan_to_num(p.get("fuel_price", 0.0))
-    if dispatchable and not renewable and sc.prices.nonrenewable_price_krw_per_mwh is not None:
+    bought = dispatchable and not renewable and capex == 0  # non-renewable energy bought, not built
+    if bought and sc.prices.nonrenewable_price_krw_per_mwh is not None:
         fuel = sc.prices.nonrenewable_price_krw_per_mwh
     return dict(
         technology=tech, region=region, renewable=renewable, existing_mw=existing, max_new_mw=max_new,
         capex_annual_krw_per_mw=capex * _annuity(rate, life), fom_krw_per_mw=np.nan_to_num(p.get("fom", 0.0)),
         vom_krw_per_mwh=np.nan_to_num(p.get("vom", 0.0)) + fuel,
         emission_t_per_mwh=np.nan_to_num(p.get("emission_factor", 0.0)), lifetime_yr=life,
+        capacity_credit=float(np.nan_to_num(p.get("capacity_credit", 0.0))),
     )
 
 
@@ -104,6 +106,9 @@ def storage_row(sc, tech: str, region: str, row, p, rate: float) -> dict:
                                         if separate else 0.0),
         charge_fom_krw_per_mw=np.nan_to_num(p.get("fom_charge", 0.0)) if separate else 0.0,
         lifetime_yr=life, energy_lifetime_yr=life_e, charge_lifetime_yr=life_c,
+        capacity_credit=float(np.nan_to_num(p.get("capacity_credit", 0.0))),
+        sale_price_krw_per_mwh=float(np.nan_to_num(p.get("sale_price", 0.0))),
+        sale_max_mwh_per_yr=float(np.nan_to_num(row.get("max_sales", 0.0), nan=0.0)),
     )
 
 
@@ -123,6 +128,7 @@ def link_rows(sc, tables, rate: float) -> list[dict]:
             length_km=row["length"], existing_mw=row["existing"], max_new_mw=np.nan_to_num(max_new, nan=0.0),
             capex_annual_krw_per_mw=capex * capital_recovery_factor(rate, row["lifetime"]),
             fom_krw_per_mw=row["fom_share"] * capex, efficiency=row["efficiency"], lifetime_yr=row["lifetime"],
+            capacity_credit=float(np.nan_to_num(row.get("capacity_credit", 0.0), nan=0.0)),
         ))
     return links
 

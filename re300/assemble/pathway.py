@@ -12,7 +12,7 @@ from re300.model.data import PERIOD_COLUMNS, ModelData, Pathway
 from re300.paths import display_path
 
 from .costs import asset_rows
-from .re100 import with_re100_loads
+from .re100 import re100_peak_mw, with_re100_loads
 
 
 def pathway_model_data(sc, tables, base: ModelData, rate: float, cf_columns) -> ModelData:
@@ -72,6 +72,13 @@ def pathway_model_data(sc, tables, base: ModelData, rate: float, cf_columns) -> 
     )
     if sc.re100_loads:
         data = with_re100_loads(data, list(sc.re100_loads), [np.flatnonzero(snapshot_period == p) for p in range(P)], years)
+    if base.export_headroom_mw is not None:
+        data.export_headroom_mw = pd.concat([base.export_headroom_mw] * P, ignore_index=True)
+    if base.adequacy is not None:  # Honam's peak x each period's growth, plus the RE100 loads active then
+        growth = np.array([pw.growth(y, sc.demand.base_year) for y in years])
+        re100 = np.array([re100_peak_mw([l for l in sc.re100_loads if l.from_year is None or y >= l.from_year])
+                          for y in years])
+        data.adequacy = replace(base.adequacy, peak_demand_mw=base.adequacy.peak_demand_mw[0] * growth + re100)
     return data
 
 

@@ -36,3 +36,8 @@ def with_re100_loads(data: ModelData, loads, snapshots_by_period, years) -> Mode
     frame = pd.DataFrame({"name": [l.name for l in loads], "region": [l.region for l in loads],
                           "matching": [l.matching for l in loads]})
     return replace(data, demand_mw=demand, re100_loads=frame, re100_load_mw=series)
+
+
+def re100_peak_mw(loads) -> float:
+    """The highest total draw of `loads` [MW] (each at the top of its daily profile), added to the adequacy peak."""
+    return float(sum(load.mw * load.profile().max() for load in loads))

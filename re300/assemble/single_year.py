@@ -2,21 +2,26 @@
 base from which `re300.assemble.pathway` repeats the snapshots for every investment period)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from re300.model.data import ModelData, TargetSettings
 
 from .costs import asset_rows, discount_rate
+from .deliverability import adequacy_settings, bound_status, export_headroom, export_values
 from .profiles import floor_capacity_factors
-from .re100 import with_re100_loads
+from .re100 import re100_peak_mw, with_re100_loads
 
 
-def _demand_frame(regions, snap) -> pd.DataFrame:
-    """Demand per snapshot [MW] for every region (zero where the snapshots carry none, e.g. export regions)."""
+def _demand_frame(regions, kinds, snap) -> pd.DataFrame:
+    """Demand per snapshot [MW] that the LP serves: the honam regions' (export regions 0: their own demand only bounds
+    what they can take, `re300.assemble.deliverability.export_headroom`)."""
     demand = pd.DataFrame(0.0, index=range(len(snap.time)), columns=regions)
     for r in snap.demand.columns:
-        demand[r] = snap.demand[r].to_numpy(float)
+        if kinds.get(r) == "honam":
+            demand[r] = snap.demand[r].to_numpy(float)
     return demand
 
 
@@ -29,6 +34,7 @@ def target_settings(sc) -> TargetSettings:
         deduct_storage_losses=t.deduct_storage_losses, deduct_transmission_losses=t.deduct_transmission_losses,
         renewable_slack_krw_per_mwh=penalty if t.renewable_share is not None else None,
         export_slack_krw_per_mwh=penalty if t.export_share is not None else None,
+        renewable_only_exports=sc.exports.renewable_only, sales_count_as_export=sc.exports.hydrogen_sales_count,
     )
 
 
@@ -50,16 +56,21 @@ def assemble_model_data(sc, tables, snap) -> ModelData:
     T = len(snap.time)
     gens, gen_keys, stores, links = asset_rows(sc, tables, sc.cost_year, rate, set(cf.columns))
     gen_cf = [cf[k].to_numpy(float) if k is not None else np.ones(T) for k in gen_keys]
+    for frame, rows in (("generators", gens), ("storage", stores), ("links", links)):
+        for col, statuses in bound_status(sc, tables, frame, rows).items():
+            for row, status in zip(rows, statuses):
+                row[col] = status
     regions = list(tables.regions.index)
+    kinds = {r: str(k) for r, k in tables.regions["kind"].items()}
     data = ModelData(
         regions=regions,
-        region_kind={r: str(k) for r, k in tables.regions["kind"].items()},
+        region_kind=kinds,
         time=snap.time,
         weight_h=snap.weight_h,
         duration_h=snap.duration_h,
         block=snap.block,
         period_order=snap.period_order,
-        demand_mw=_demand_frame(regions, snap),
+        demand_mw=_demand_frame(regions, kinds, snap),
         generators=pd.DataFrame(gens),
         availability=floor_capacity_factors(np.clip(np.vstack(gen_cf), 0.0, 1.0)) if gen_cf else np.zeros((0, T)),
         storage=pd.DataFrame(stores),
@@ -68,10 +79,15 @@ def assemble_model_data(sc, tables, snap) -> ModelData:
         value_of_lost_load_krw_per_mwh=_price(sc.prices.value_of_lost_load_krw_per_mwh, tables, "value_of_lost_load"),
         targets=target_settings(sc),
         name=sc.name,
+        export_headroom_mw=export_headroom(sc, tables, snap),
+        export_value_krw_per_mwh=export_values(sc, tables),
+        adequacy=adequacy_settings(sc, tables, snap, [1.0]),  # Honam's peak; RE100 loads and growth added below
     )
     if sc.pathway is not None:
         return pathway_model_data(sc, tables, data, rate, set(cf.columns))
-    if sc.re100_loads:
-        loads = [l for l in sc.re100_loads if l.from_year is None or sc.year >= l.from_year]
+    loads = [l for l in sc.re100_loads if l.from_year is None or sc.year >= l.from_year]
+    if loads:
         data = with_re100_loads(data, loads, [list(range(T))], [sc.year])
+        if data.adequacy is not None:
+            data.adequacy = replace(data.adequacy, peak_demand_mw=data.adequacy.peak_demand_mw + re100_peak_mw(loads))
     return data

@@ -22,6 +22,22 @@ CSV_REL_TOL = 1e-9  # CSVs are written with %.10g
 WEIGHT_REL_TOL = 1e-9  # objective weights W_p [discounted years]
 
 
+FIRST_ORDER_FACTOR = 10.0  # a first-order solution's balances are checked within this x its largest row violation
+
+
+def first_order_tolerance_mw(manifest: dict) -> float | None:
+    """For a first-order solution (cuPDLPx without crossover: not a vertex, rows hold only to the solver's tolerance),
+    the balance tolerance [MW] = FIRST_ORDER_FACTOR x the largest row violation measured on the compiled LP (GW -> MW);
+    None for a vertex (HiGHS, or crossover), which is checked at BALANCE_TOL."""
+    solver = manifest.get("solver") or {}
+    if not solver.get("first_order"):
+        return None
+    worst = (solver.get("quality") or {}).get("max_row_infeasibility")
+    if worst is None or not np.isfinite(float(worst)):
+        return None
+    return FIRST_ORDER_FACTOR * float(worst) * 1e3
+
+
 @dataclass
 class Check:
     """The verdict of one check: its name, PASS or FAIL, and a one-line reason."""

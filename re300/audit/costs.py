@@ -207,6 +207,7 @@ def recompute_costs(ds: xr.Dataset, investment: dict[str, np.ndarray] | None = N
             ("storage", t, r, "fixed_om", fom),
             ("storage", t, r, "variable_and_purchase", discharged[ti, ri] * g("input_storage_vom_krw_per_mwh", ti, ri)),
         ]
+    rows += product_sales(ds, w, techs, regions)
     for k, link in enumerate(str(x) for x in ds["link"].values):
         origin = str(ds["link_from"].values[k])
         rows += [
@@ -214,6 +215,7 @@ def recompute_costs(ds: xr.Dataset, investment: dict[str, np.ndarray] | None = N
             ("link", link, origin, "fixed_om",
              float(ds["link_capacity_total_mw"].values[k]) * float(ds["input_link_fom_krw_per_mw"].values[k])),
         ]
+    rows += displaced_generation(ds, w, regions)
     voll = float(ds["input_value_of_lost_load_krw_per_mwh"])
     unserved = weighted_mwh(ds["unserved_mw"], w)
     for ri, r in enumerate(regions):
@@ -228,6 +230,28 @@ def recompute_costs(ds: xr.Dataset, investment: dict[str, np.ndarray] | None = N
         rows.append(("target", "re100_shortfall", "honam", "shortfall_penalty",
                      unmatched * float(ds["input_renewable_slack_krw_per_mwh"])))
     return pd.DataFrame(rows, columns=["asset_kind", "asset", "region", "component", "value"])
+
+
+def product_sales(ds: xr.Dataset, w: np.ndarray, techs: list[str], regions: list[str]) -> list[tuple]:
+    """Revenue of what storage sells (hydrogen to industry), a negative cost: − price × Σ weight_h · sold, for every
+    storage with a sale price."""
+    if "input_storage_sale_price_krw_per_mwh" not in ds or "storage_sold_mw" not in ds:
+        return []
+    price = np.nan_to_num(ds["input_storage_sale_price_krw_per_mwh"].values)
+    sold = weighted_mwh(ds["storage_sold_mw"], w)
+    return [("storage", techs[ti], regions[ri], "product_sales", -float(price[ti, ri] * sold[ti, ri]))
+            for ti, ri in zip(*np.nonzero(price > 0))]
+
+
+def displaced_generation(ds: xr.Dataset, w: np.ndarray, regions: list[str]) -> list[tuple]:
+    """Value of the generation export regions no longer run, a negative cost: − value × Σ weight_h · absorbed, for
+    every export region with a value."""
+    if "input_export_value_krw_per_mwh" not in ds:
+        return []
+    value = ds["input_export_value_krw_per_mwh"].values.astype(float)
+    taken = weighted_mwh(ds["exports_received_mw"], w)
+    return [("node", "export_absorption", regions[ri], "displaced_generation", -float(value[ri] * taken[ri]))
+            for ri in range(len(regions)) if np.isfinite(value[ri]) and value[ri] != 0]
 
 
 COST_KEY = ["asset_kind", "asset", "region", "component"]
@@ -259,8 +283,11 @@ def _year_costs(view: xr.Dataset, written: pd.DataFrame, summary: pd.Series | No
     problems = _capacity_problems(view) + _cost_items_problems(mine, written)
     total = float(mine["value"].sum())
     penalty = float(mine.loc[mine["asset_kind"] == "target", "value"].sum())
+    credit = mine["component"].isin(["displaced_generation", "product_sales"])
+    credits = -float(mine.loc[credit, "value"].sum())
     if summary is not None:
-        for metric, value in (("objective", total), ("total_system_cost", total - penalty), ("shortfall_penalty", penalty)):
+        for metric, value in (("objective", total), ("total_system_cost", total - penalty + credits),
+                              ("net_system_cost", total - penalty), ("shortfall_penalty", penalty)):
             if metric not in summary or not np.isclose(float(summary[metric]), value, rtol=REL_TOL, atol=ABS_TOL_KRW):
                 problems.append(f"summary.csv {metric} = {summary.get(metric)} but the recomputation gives {value:,.6g}")
     return problems, total, penalty, len(mine)

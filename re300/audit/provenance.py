@@ -58,7 +58,12 @@ def check_solver(manifest: dict, ds: xr.Dataset) -> Check:
     nc_obj = float(ds.attrs.get("objective_bn_krw_per_yr", np.nan))
     if obj is None or not is_close(float(obj), nc_obj, 1e-9):
         problems.append(f"objective {obj} {unit} in manifest.json ({key}) but {nc_obj} in results.nc")
-    text = f"HiGHS Optimal, objective {nc_obj:,.6f} {unit} in both files"
+    method = "cuPDLPx first-order solution" if solver.get("first_order") else "Optimal"
+    text = f"{method}, objective {nc_obj:,.6f} {unit} in both files"
+    q = solver.get("quality") or {}
+    if solver.get("first_order") and q:
+        text += (f" (relative gap {q.get('relative_gap', float('nan')):.2g}, largest row violation "
+                 f"{q.get('max_row_infeasibility', float('nan')):.2g} in LP units; balances checked at 10 x that)")
     if pathway and str(ds.attrs.get("pathway_foresight")) == "myopic":
         handover_problems, myopic_text = myopic_problems(manifest, ds)
         problems += handover_problems

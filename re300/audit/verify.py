@@ -10,8 +10,9 @@ from re300.errors import Re300Error
 from re300.paths import project_root, source_checkout
 
 from .accounting import check_energy_balance, check_export_commitment, check_renewable_target
-from .checks import Check, is_pathway, read_summary
+from .checks import Check, first_order_tolerance_mw, is_pathway, read_summary
 from .costs import check_costs
+from .deliverability import check_deliverability
 from .discounting import check_discounting
 from .provenance import check_input_hashes, check_solver
 from .tables import check_csv_tables
@@ -51,9 +52,10 @@ def verify_run(run_dir: str | Path, root: str | Path | None = None) -> list[Chec
     if is_pathway(ds):
         checks.append(check_discounting(manifest, ds, summary))
     checks += [
-        check_energy_balance(ds),
+        check_energy_balance(ds, first_order_tolerance_mw(manifest)),
         check_renewable_target(ds, summary),
         check_export_commitment(ds, summary),
+        check_deliverability(ds),
         check_costs(ds, run_dir, summary),
         check_csv_tables(ds, run_dir),
     ]

@@ -81,6 +81,8 @@ class Prices(_Section):
     discount_rate: Annotated[float, Field(ge=0, lt=1)] | None = None
     carbon_price_krw_per_t: NonNegFloat | None = None
     value_of_lost_load_krw_per_mwh: PosFloat | None = None
+    # price of non-renewable energy bought rather than built (dispatchable non-renewable technologies without capex:
+    # Honam's thermal fleet, the national grid); new gas turbines keep their fuel price
     nonrenewable_price_krw_per_mwh: NonNegFloat | None = None
 
 
@@ -99,6 +101,34 @@ class Links(_Section):
     no_expansion: list[str] = Field(default_factory=list)
     max_new_mw: dict[str, NonNegFloat] = Field(default_factory=dict)
     capex_factor: dict[str, PosFloat] = Field(default_factory=dict)
+
+
+class Exports(_Section):
+    """How exports leave Honam (issue 14; re300.model.exports): what the export regions can take and what counts.
+
+    absorption: `limited` = an export region takes at most its demand minus the output it cannot turn down, hour by
+    hour (inputs/export_regions.csv); `unlimited` = it takes anything (the earlier model, kept to show the difference).
+    value_displaced_generation: credit what the export region takes at the fuel and carbon cost of the generation it
+    displaces. renewable_only: non-renewable energy entering Honam serves only Honam's load, so exports are renewable.
+    hydrogen_sales_count: the electricity that made hydrogen sold to industry counts towards the export commitment
+    (the 2021 study's surplus "to the capital region, other regions or abroad"); false = only electricity counts.
+    demand_growth: the export regions' demand relative to their base year (inputs/export_regions.csv).
+    """
+
+    absorption: Literal["limited", "unlimited"] = "limited"
+    value_displaced_generation: bool = True
+    renewable_only: bool = True
+    hydrogen_sales_count: bool = True
+    demand_growth: PosFloat = 1.0
+
+
+class Adequacy(_Section):
+    """Firm capacity covers Honam's peak demand plus a reserve margin (re300.model.adequacy). null values are taken
+    from inputs/constants.csv (`reserve_margin` 22 % of the basic plans, `adequacy_storage_hours`)."""
+
+    enabled: bool = True
+    reserve_margin: Annotated[float, Field(ge=0, le=1)] | None = None
+    storage_hours: PosFloat | None = None
 
 
 class Time(_Section):
@@ -396,6 +426,8 @@ class Scenario(_Section):
     cost_year: Year | None = None
     demand: Demand = Field(default_factory=Demand)
     targets: Targets = Field(default_factory=Targets)
+    exports: Exports = Field(default_factory=Exports)
+    adequacy: Adequacy = Field(default_factory=Adequacy)
     prices: Prices = Field(default_factory=Prices)
     technologies: Technologies = Field(default_factory=Technologies)
     links: Links = Field(default_factory=Links)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from re300.csvtable import (
@@ -41,12 +42,15 @@ from re300.inputs.schema import (
     CONSTANT_RANGES,
     CONSTANT_UNITS,
     DEMAND_UNIT,
+    EXPORT_REGION_RANGES,
+    EXPORT_REGION_UNITS,
     FAMILIES,
     LAT_RANGE,
     LINK_KINDS,
     LINK_PARAMETER_RANGES,
     LINK_PARAMETER_UNITS,
     LON_RANGE,
+    OPTIONAL_CONSTANTS,
     PROFILES,
     REGION_KINDS,
     REQUIRED_TECHNOLOGY_PARAMETERS,
@@ -178,15 +182,19 @@ def load_technology_parameters(path: Path, df: pd.DataFrame, technologies: Names
 
 
 def load_capacities(path: Path, df: pd.DataFrame, regions: Names, technologies: Names, family: dict[str, str]) -> None:
-    """capacities.csv: existing and potential capacity [MW, MWh] per region and technology; energy and charging
-    capacities on storage only; potential >= existing."""
+    """capacities.csv: existing and potential capacity [MW, MWh] per region and technology; energy, charging and
+    sales limits on storage only; potential >= existing. A potential may be `unlimited` (a technology that no
+    resource limits at that place, e.g. gas turbines at existing plant sites): it becomes inf."""
     check_nonempty(path, df, ["region", "technology"])
     check_names(path, df, "region", regions, "region")
     check_names(path, df, "technology", technologies, "technology")
+    unlimited = df["parameter"].str.startswith("potential") & (df["value"].str.strip().str.lower() == "unlimited")
+    df.loc[unlimited, "value"] = "0"
     check_long_table(path, df, CAPACITY_UNITS, CAPACITY_RANGES)
+    df.loc[unlimited, "value"] = np.inf
     check_duplicates(path, df, ["region", "technology", "parameter"])
     for line, tech, param in zip(df[LINE], df["technology"], df["parameter"]):
-        if (param.endswith("_energy") or param.endswith("_charge")) and family[tech] != "storage":
+        if (param.endswith("_energy") or param.endswith("_charge") or param == "max_sales") and family[tech] != "storage":
             raise InputError(path, f"{param} applies to storage only, but {tech} is {family[tech]}",
                              row=line, column="parameter", value=param)
     for (reg, tech), grp in df.groupby(["region", "technology"], sort=False):
@@ -216,23 +224,37 @@ def check_storage_energy(path: Path, capacities: pd.DataFrame, technology_parame
 
 # ------------------------------------------------------------------------------------------------- links, constants
 def load_link_parameters(path: Path, df: pd.DataFrame, links: Names) -> None:
-    """link_parameters.csv: every parameter of LINK_PARAMETER_UNITS for every link."""
+    """link_parameters.csv: every parameter of LINK_PARAMETER_UNITS for every link (capacity_credit optional: 0)."""
     check_nonempty(path, df, ["link"])
     check_names(path, df, "link", links, "link")
     check_long_table(path, df, LINK_PARAMETER_UNITS, LINK_PARAMETER_RANGES)
     check_duplicates(path, df, ["link", "parameter"])
     for link in links:
-        missing_parameters(path, f"link {link}", df.loc[df["link"] == link, "parameter"], list(LINK_PARAMETER_UNITS))
+        missing_parameters(path, f"link {link}", df.loc[df["link"] == link, "parameter"],
+                           [q for q in LINK_PARAMETER_UNITS if q != "capacity_credit"])
 
 
 def load_constants(path: Path, df: pd.DataFrame) -> None:
     """constants.csv: one row for every constant of CONSTANT_UNITS."""
     check_long_table(path, df, CONSTANT_UNITS, CONSTANT_RANGES)
     check_duplicates(path, df, ["parameter"])
-    missing = [q for q in CONSTANT_UNITS if q not in set(df["parameter"])]
+    missing = [q for q in CONSTANT_UNITS if q not in set(df["parameter"]) and q not in OPTIONAL_CONSTANTS]
     if missing:
         raise InputError(path, f"missing constant(s) {', '.join(missing)}", column="parameter",
-                         expected="rows for " + ", ".join(CONSTANT_UNITS))
+                         expected="rows for " + ", ".join(q for q in CONSTANT_UNITS if q not in OPTIONAL_CONSTANTS))
+
+
+def load_export_regions(path: Path, df: pd.DataFrame, regions: Names, kinds: dict[str, str]) -> None:
+    """export_regions.csv: per export region, the output it cannot turn down [MW], its own solar [MW] and the
+    emission factor of the generation an MWh from Honam displaces [tCO2/MWh] (re300.model.exports)."""
+    check_nonempty(path, df, ["region"])
+    check_names(path, df, "region", regions, "region")
+    for line, r in zip(df[LINE], df["region"]):
+        if kinds[r] != "export":
+            raise InputError(path, f"region {r} is not an export region", row=line, column="region", value=r,
+                             expected="a region of kind export in regions.csv")
+    check_long_table(path, df, EXPORT_REGION_UNITS, EXPORT_REGION_RANGES)
+    check_duplicates(path, df, ["region", "parameter"])
 
 
 # ------------------------------------------------------------------------------------------------- pathway tables

@@ -228,3 +228,18 @@ def capital_region_demand(year_shape: pd.Series, annual_gwh: float) -> pd.Series
     out = pd.Series(v / v.sum() * annual_gwh * 1000.0, index=index, name="capital_demand_mw")
     out.attrs.update({"unit": "MW", "annual_gwh": float(annual_gwh)})
     return out
+
+
+def export_region_demand(tables: InputTables, time: pd.DatetimeIndex, base_year: int = 2021) -> pd.DataFrame:
+    """Hourly demand [MW] of every export region with a row in inputs/region_demand.csv (the capital region): its
+    annual consumption in `base_year` spread over the measured KPX national shape of the year of `time`
+    (`capital_region_demand`). Columns: export regions; empty when none has a row."""
+    from re300.inputs.measured import national_shape
+
+    df = load_region_demand(tables.inputs_dir, tables.regions)
+    regions = [r for r in tables.export_regions if (df["region"] == r).any()]
+    if not regions:
+        return pd.DataFrame(index=time)
+    shape = pd.Series(national_shape(tables.inputs_dir, time), index=time)
+    return pd.DataFrame({r: capital_region_demand(shape, region_annual_demand(tables, r, base_year)).to_numpy()
+                         for r in regions}, index=time)

@@ -33,9 +33,11 @@ TECHNOLOGY_PARAMETER_UNITS = {
     "fom_charge": "KRW/MW/yr",
     "lifetime_charge": "yr",
     "lifetime_energy": "yr",
+    "capacity_credit": "fraction",
+    "sale_price": "KRW/MWh",
 }
 CAPACITY_UNITS = {"existing": "MW", "potential": "MW", "existing_energy": "MWh", "potential_energy": "MWh",
-                  "existing_charge": "MW", "potential_charge": "MW"}
+                  "existing_charge": "MW", "potential_charge": "MW", "max_sales": "MWh/yr"}
 LINK_PARAMETER_UNITS = {
     "length": "km",
     "existing": "MW",
@@ -45,6 +47,7 @@ LINK_PARAMETER_UNITS = {
     "fom_share": "fraction/yr",
     "efficiency": "fraction",
     "lifetime": "yr",
+    "capacity_credit": "fraction",
 }
 CONSTANT_UNITS = {
     "discount_rate": "fraction",
@@ -55,6 +58,8 @@ CONSTANT_UNITS = {
     "carbon_price": "KRW/tCO2",
     "value_of_lost_load": "KRW/MWh",
     "nonrenewable_price": "KRW/MWh",
+    "reserve_margin": "fraction",
+    "adequacy_storage_hours": "h",
 }
 SHAPE_PARAMETERS = (
     tuple(f"month_{m:02d}" for m in range(1, 13))
@@ -83,7 +88,7 @@ EXPECTED_UNITS = {
 
 STORAGE_ONLY_PARAMETERS = (
     "capex_energy", "fom_energy", "efficiency_charge", "efficiency_discharge", "standing_loss", "fixed_duration",
-    "capex_charge", "fom_charge", "lifetime_charge", "lifetime_energy",
+    "capex_charge", "fom_charge", "lifetime_charge", "lifetime_energy", "sale_price",
 )
 # storage whose charging power is a capacity of its own (a hydrogen chain's electrolysers) has these as well
 SEPARATE_CHARGE_PARAMETERS = ("capex_charge", "fom_charge")
@@ -102,17 +107,19 @@ TECHNOLOGY_PARAMETER_RANGES = {
     "lifetime": POSITIVE, "efficiency_charge": EFFICIENCY, "efficiency_discharge": EFFICIENCY,
     "standing_loss": SHARE, "fuel_price": NONNEG, "emission_factor": NONNEG, "fixed_duration": POSITIVE,
     "capex_charge": NONNEG, "fom_charge": NONNEG, "lifetime_charge": POSITIVE, "lifetime_energy": POSITIVE,
+    "capacity_credit": Range(lo=0, hi=1), "sale_price": NONNEG,
 }
 CAPACITY_RANGES = {p: NONNEG for p in CAPACITY_UNITS}
 LINK_PARAMETER_RANGES = {
     "length": POSITIVE, "existing": NONNEG, "max_new": NONNEG, "capex_per_km": NONNEG, "capex_terminal": NONNEG,
-    "fom_share": SHARE, "efficiency": EFFICIENCY, "lifetime": POSITIVE,
+    "fom_share": SHARE, "efficiency": EFFICIENCY, "lifetime": POSITIVE, "capacity_credit": Range(lo=0, hi=1),
 }
 CONSTANT_RANGES = {
     "discount_rate": Range(lo=0, hi=0.3, hi_open=True),
     "money_year": Range(lo=1990, hi=2100, integer=True),
     "krw_per_usd": POSITIVE, "krw_per_eur": POSITIVE, "grid_emission_factor": NONNEG,
     "carbon_price": NONNEG, "value_of_lost_load": POSITIVE, "nonrenewable_price": NONNEG,
+    "reserve_margin": Range(lo=0, hi=1), "adequacy_storage_hours": POSITIVE,
 }
 SHAPE_RANGES = {p: NONNEG for p in SHAPE_PARAMETERS}
 VINTAGE_RANGES = {p: NONNEG for p in VINTAGE_UNITS}
@@ -138,5 +145,13 @@ COLUMNS = {
                                "status"), ()),
     "build_limits.csv": (("technology", "region", "parameter", "value", "unit", "source", "status"), ()),
     "availability_years.csv": (("asset", "region", "year", "parameter", "value", "unit", "source", "status"), ()),
+    "export_regions.csv": (("region", "parameter", "value", "unit", "source", "status"), ()),
 }
 FILES = tuple(COLUMNS)
+# tables a run may do without (then the features that need them say so when asked for)
+OPTIONAL_FILES = ("export_regions.csv",)
+# constants only some features need (the adequacy rule)
+OPTIONAL_CONSTANTS = ("reserve_margin", "adequacy_storage_hours")
+# export regions (re300.model.exports): what the region cannot turn down, its own solar, what it displaces
+EXPORT_REGION_UNITS = {"must_run": "MW", "solar_capacity": "MW", "displaced_emission_factor": "tCO2/MWh"}
+EXPORT_REGION_RANGES = {"must_run": NONNEG, "solar_capacity": NONNEG, "displaced_emission_factor": NONNEG}

@@ -24,8 +24,10 @@ from re300.inputs.schema import (
     COLUMNS,
     CONSTANT_UNITS,
     EXPECTED_UNITS,
+    EXPORT_REGION_UNITS,
     FILES,
     LINK_PARAMETER_UNITS,
+    OPTIONAL_FILES,
     SECTORS,
     TECHNOLOGY_PARAMETER_UNITS,
     VINTAGE_UNITS,
@@ -64,7 +66,7 @@ class InputTables:
 
     def files(self) -> dict[str, Path]:
         """Every file read, by table name (for hashing into the run manifest)."""
-        return {name: self.inputs_dir / name for name in FILES}
+        return {name: self.inputs_dir / name for name in FILES if name in self.raw}
 
     # -- accessors -------------------------------------------------------------------------------
     def technology_parameters(self, year: int) -> pd.DataFrame:
@@ -164,6 +166,18 @@ class InputTables:
         past = rows[rows["year"] <= year]
         return float(past["value"].iat[-1]) if len(past) else 0.0
 
+    def export_region_parameters(self) -> pd.DataFrame:
+        """Index export region, columns of EXPORT_REGION_UNITS (empty when inputs/ has no export_regions.csv)."""
+        raw = self.raw.get("export_regions.csv")
+        if raw is None or raw.empty:
+            return pd.DataFrame(columns=list(EXPORT_REGION_UNITS), dtype=float)
+        wide = raw.pivot(index="region", columns="parameter", values="value").reindex(columns=list(EXPORT_REGION_UNITS))
+        wide.columns.name = None
+        return wide.astype(float)
+
+    def has_constant(self, name: str) -> bool:
+        return bool((self.raw["constants.csv"]["parameter"] == name).any())
+
     def constant(self, name: str) -> float:
         """A constant from constants.csv, in its stated unit (see CONSTANT_UNITS)."""
         c = self.raw["constants.csv"]
@@ -194,7 +208,8 @@ def load_tables(inputs_dir: Path) -> InputTables:
     if not inputs_dir.is_dir():
         raise InputError(inputs_dir, "inputs directory not found", expected="a folder holding " + ", ".join(FILES))
     p = {name: inputs_dir / name for name in FILES}
-    f = {name: read_table(path, *COLUMNS[name]) for name, path in p.items()}
+    f = {name: read_table(path, *COLUMNS[name]) for name, path in p.items()
+         if name not in OPTIONAL_FILES or path.is_file()}
 
     regions, honam = checks.load_regions(p["regions.csv"], f["regions.csv"])
     technologies, family = checks.load_technologies(p["technologies.csv"], f["technologies.csv"])
@@ -214,4 +229,7 @@ def load_tables(inputs_dir: Path) -> InputTables:
                                            p["capacities.csv"], f["capacities.csv"])
     checks.load_build_limits(p["build_limits.csv"], f["build_limits.csv"], honam, technologies, family)
     checks.load_availability(p["availability_years.csv"], f["availability_years.csv"], regions, technologies, links)
+    if "export_regions.csv" in f:
+        kinds = dict(zip(f["regions.csv"]["region"], f["regions.csv"]["kind"]))
+        checks.load_export_regions(p["export_regions.csv"], f["export_regions.csv"], regions, kinds)
     return InputTables(inputs_dir, f)

@@ -67,12 +67,13 @@ LINK_COLUMNS = {
 }
 # Columns added after the core: optional in hand-built frames (filled with these defaults).
 OPTIONAL_COLUMNS = {
-    "generators": {"lifetime_yr": np.nan, "capacity_credit": 0.0},
+    "generators": {"lifetime_yr": np.nan, "capacity_credit": 0.0, "max_new_status": ""},
     "storage": {"separate_charge_power": False, "charge_existing_mw": 0.0, "charge_max_new_mw": 0.0,
                 "charge_capex_annual_krw_per_mw": 0.0, "charge_fom_krw_per_mw": 0.0, "lifetime_yr": np.nan,
                 "energy_lifetime_yr": np.nan, "charge_lifetime_yr": np.nan, "capacity_credit": 0.0,
-                "sale_price_krw_per_mwh": 0.0, "sale_max_mwh_per_yr": 0.0},
-    "links": {"lifetime_yr": np.nan, "capacity_credit": 0.0},
+                "sale_price_krw_per_mwh": 0.0, "sale_max_mwh_per_yr": 0.0, "max_new_status": "",
+                "max_new_energy_status": ""},
+    "links": {"lifetime_yr": np.nan, "capacity_credit": 0.0, "max_new_status": "", "existing_status": ""},
 }
 # What the optional columns mean (units in brackets)
 OPTIONAL_COLUMN_TEXT = {
@@ -81,6 +82,8 @@ OPTIONAL_COLUMN_TEXT = {
     "sale_price_krw_per_mwh": "price at which the stored medium is sold out of the storage (e.g. hydrogen to industry) "
                               "[KRW per MWh of stored medium]; 0 = nothing is sold",
     "sale_max_mwh_per_yr": "largest quantity sold per year [MWh of stored medium/yr]",
+    "max_new_status": "where the upper bound on new capacity comes from: found / estimate (its input row), "
+                      "'scenario lever: <key>', unlimited or none",
 }
 # Frame columns that may take one value per investment period (`ModelData.period_data`); the others are static.
 PERIOD_COLUMNS = {

@@ -311,18 +311,19 @@ def add_sales(ctx, st, labels) -> tuple[np.ndarray, np.ndarray]:
 def sales_limit_constraint(ctx, st, labels, sellers, sold) -> None:
     """What is sold in a year stays within the buyers' demand (per storage and investment period):
 
-        Σ_{t in p} weight_h[t] · sold[s,t]  ≤  sale_max[s]                                [GWh of the medium/yr]
-    """
-    cap = np.asarray(st["sale_max_mwh_per_yr"].to_numpy(float)[sellers], float) * U.ENERGY
+        Σ_{t in p} weight_h[t] · sold[s,t]  ≤  sale_max[s]                                [TWh of the medium/yr]
+
+    written in TWh like the annual target rows (coefficients: the hours a snapshot stands for x 1e-3)."""
+    cap = np.asarray(st["sale_max_mwh_per_yr"].to_numpy(float)[sellers], float) * U.ENERGY * U.TARGET_ROW
     finite = np.isfinite(cap)
     if not finite.any():
         return
     rows_of = np.flatnonzero(finite)
     P = ctx.P
     block = RowBlock(ctx.lm, Row.SALES_LIMIT, ("storage", "period"), ([labels[sellers[k]] for k in rows_of], list(range(P))),
-                     "<=", unit="GWh")
+                     "<=", unit=U.TARGET_ROW_UNIT)
     rows = block.row_index(np.arange(len(rows_of))[:, None], ctx.period[None, :])
-    block.add(rows, np.broadcast_to(ctx.weight[None, :], rows.shape), sold[rows_of])
+    block.add(rows, np.broadcast_to(ctx.weight[None, :] * U.TARGET_ROW, rows.shape), sold[rows_of])
     block.add_rhs(block.row_index(np.arange(len(rows_of))[:, None], np.arange(P)[None, :]),
                   np.broadcast_to(cap[rows_of][:, None], (len(rows_of), P)))
     block.build()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .binding import binding_limits_text
+from .binding import binding_limits_text, estimated_limits
 
 
 def summaries_by_year(frames, data) -> tuple[dict, dict]:
@@ -60,9 +60,13 @@ def result_warnings(summary: dict, limits) -> list[str]:
 def print_headline(summary: dict, final: Path, limits=None) -> None:
     unserved = summary.get("unserved_energy", 0.0)
     short = summary.get("renewable_shortfall", 0.0) + summary.get("export_shortfall", 0.0)
-    print(f"[re300] total system cost {summary['total_system_cost'] / 1e12:,.3f} trillion KRW/yr; "
-          f"renewable ratio {summary['renewable_ratio']:.3f}; exports {summary['exports_delivered'] / 1e6:,.1f} TWh; "
-          f"curtailment share {summary['curtailment_share']:.3f}")
+    print(f"[re300] total system cost {summary['total_system_cost'] / 1e12:,.3f} trillion KRW/yr"
+          + (f" (net {summary['net_system_cost'] / 1e12:,.3f} after the value of what exports and hydrogen displace)"
+             if "net_system_cost" in summary and summary["net_system_cost"] != summary["total_system_cost"] else "")
+          + f"; renewable ratio {summary['renewable_ratio']:.3f}; exports {summary['exports_delivered'] / 1e6:,.1f} TWh"
+          + (f" + hydrogen {summary['hydrogen_sold_electricity'] / 1e6:,.1f} TWh" if summary.get("hydrogen_sold_electricity", 0) > 1e-6 else "")
+          + (f" (export ratio {summary['export_ratio']:.3f})" if "export_ratio" in summary else "")
+          + f"; curtailment share {summary['curtailment_share']:.3f}")
     if unserved > 1e-6:
         print(f"[re300] WARNING: {unserved / 1e3:,.1f} GWh/yr of demand is UNSERVED (priced at the value of lost load)", file=sys.stderr)
     if short > 1e-6:
@@ -72,6 +76,11 @@ def print_headline(summary: dict, final: Path, limits=None) -> None:
     if limits is not None and len(limits):
         print(f"[re300] {'WARNING: binding limits' if short > 1e-6 else 'at their limits'}: {binding_limits_text(limits)}",
               file=sys.stderr if short > 1e-6 else sys.stdout)
+        guessed = estimated_limits(limits)
+        if len(guessed):
+            print(f"[re300] NOTE: {len(guessed)} of {len(limits)} binding limits rest on estimates or scenario levers, "
+                  f"not found figures: {', '.join(f'{r.name}|{r.region}' for r in guessed.itertuples(index=False))} "
+                  "(status in binding_limits.csv)")
     if "re100_hourly_matching_premium" in summary:
         print(f"[re300] RE100 loads: hourly matching score {summary['re100_matching_score']:.3f} (annual matching "
               f"{summary['re100_annual_matching_score']:.3f}); premium of hourly over annual matching "

@@ -22,6 +22,7 @@ from ..model.data import (
     TargetSettings,
 )
 from ..model.names import CAPACITY_KINDS, Row, Var
+from . import deliverability
 
 TIME_ATTRS = {"timezone": "Asia/Seoul (UTC+9, no DST)", "convention": "hour-beginning labels"}
 
@@ -237,6 +238,8 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
         ds = ds.set_coords("cost_period")
         ds["cost_period"].attrs = {"units": "year", "description": "investment period of each cost item"}
     ds = _add_inputs(ds, data, techs, coords)
+    deliverability.add_inputs(ds, data, techs)
+    deliverability.add_results(ds, built, sol, techs)
     ds.attrs.update(
         {
             "title": f"re300 results: {scenario_name or data.name}",
@@ -551,6 +554,10 @@ def model_data_from_dataset(ds: xr.Dataset) -> ModelData:
                                              "region": ds["re100_load_region"].values.astype(str),
                                              "matching": ds["re100_load_matching"].values.astype(str)})
         extra["re100_load_mw"] = ds["re100_load_mw"].values.astype(float)
+    for name, flag in deliverability.target_flags(ds).items():
+        setattr(targets, name, flag)
+    extra.update(deliverability.model_data_fields(ds, gens, gti, gri, st, sti, sri, links,
+                                                  len(ds["period"]) if pathway_run else 1))
     return ModelData(
         regions=regions,
         region_kind=kinds,

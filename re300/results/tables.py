@@ -142,6 +142,43 @@ def net_import_mw(ds: xr.Dataset) -> xr.DataArray:
     return out
 
 
+CREDIT_COMPONENTS = ("displaced_generation", "product_sales")  # negative cost items: value created, not spent
+
+
+def export_flows(ds: xr.Dataset) -> dict[str, float]:
+    """Annual energy [MWh/yr] across Honam's border: net and gross delivery to export regions, imports, products
+    sold out of storage, what the export commitment counts, and non-renewable energy entering Honam beyond its
+    served load (hour by hour)."""
+    w = ds["weight_h"]
+    kind = {str(r): str(k) for r, k in zip(ds["region"].values, ds["region_kind"].values)}
+    frm = [kind[str(r)] for r in ds["link_from"].values]
+    to = [kind[str(r)] for r in ds["link_to"].values]
+    eff = ds["input_link_efficiency"]
+    out_mask = xr.DataArray([a == "honam" and b == "export" for a, b in zip(frm, to)], dims="link")
+    in_mask = xr.DataArray([a == "export" and b == "honam" for a, b in zip(frm, to)], dims="link")
+    fwd, bwd = ds["flow_forward_mw"], ds["flow_backward_mw"]
+    gross = (eff * fwd).where(out_mask, 0.0).sum("link")
+    back = bwd.where(out_mask, 0.0).sum("link")
+    imports_mw = ((eff * bwd).where(out_mask, 0.0) + (eff * fwd).where(in_mask, 0.0)).sum("link")
+    sold_mw = ds["storage_sold_mw"].fillna(0.0) if "storage_sold_mw" in ds else xr.zeros_like(w)
+    sold_e = (sold_mw / ds["input_storage_efficiency_charge"]).fillna(0.0).sum(("technology", "region")) if "storage_sold_mw" in ds else xr.zeros_like(w)
+    sold_mw = sold_mw.sum(("technology", "region")) if "storage_sold_mw" in ds else sold_mw
+    counts = "input_sales_count_as_export" in ds and float(ds["input_sales_count_as_export"]) > 0
+    honam = ds.region_kind == "honam"
+    renewable = ds["input_generator_renewable"] > 0
+    nonre_in = ds["dispatch_mw"].where(~renewable & honam, 0.0).sum(("technology", "region")) + imports_mw
+    served = (ds["demand_mw"] - ds["unserved_mw"]).where(honam, 0.0).sum("region")
+    return {
+        "exports_delivered": float(((gross - back) * w).sum()),
+        "exports_gross": float((gross * w).sum()),
+        "imports": float((imports_mw * w).sum()),
+        "sold": float((sold_mw * w).sum()),
+        "sold_electricity": float((sold_e * w).sum()),
+        "counted": float(((gross - back + (sold_e if counts else 0.0)) * w).sum()),
+        "nonrenewable_beyond_load": float(((nonre_in - served).clip(min=0.0) * w).sum()),
+    }
+
+
 def summary(ds: xr.Dataset) -> dict[str, tuple[float, str]]:
     """Headline figures: metric -> (value, unit)."""
     honam = ds.region_kind == "honam"
@@ -153,6 +190,8 @@ def summary(ds: xr.Dataset) -> dict[str, tuple[float, str]]:
     available = float(annual(ds["available_mw"], ds).where(renewable).sum())
     curtailed = float(annual(ds["curtailment_mw"], ds).where(renewable).sum())
     storage_loss = float(annual(ds["storage_charge_mw"] - ds["storage_discharge_mw"], ds).sum())
+    if "storage_sold_mw" in ds:  # what left as a product (hydrogen sold) is not a loss
+        storage_loss -= float(annual((ds["storage_sold_mw"] / ds["input_storage_efficiency_charge"]).fillna(0.0), ds).sum())
     link_loss = float(annual(ds["link_loss_mw"], ds).sum())
     counted = re_gen
     if float(ds["input_deduct_storage_losses"]) > 0:
@@ -161,17 +200,25 @@ def summary(ds: xr.Dataset) -> dict[str, tuple[float, str]]:
         counted -= link_loss
     nonre = float(gen.where(~renewable).sum())
     emissions = float((gen * ds["input_generator_emission_t_per_mwh"]).where(~renewable).sum())
-    exports = float(annual(ds["exports_received_mw"], ds).sum())
+    flows = export_flows(ds)
+    exports = flows["exports_delivered"]
     unserved = float(annual(ds["unserved_mw"], ds).sum())
     is_penalty = ds["cost_asset_kind"] == "target"
+    is_credit = ds["cost_component"].isin(list(CREDIT_COMPONENTS))
     penalty = float(ds["cost_krw_per_yr"].where(is_penalty).sum())
-    total_cost = float(ds["cost_krw_per_yr"].where(~is_penalty).sum())
+    total_cost = float(ds["cost_krw_per_yr"].where(~is_penalty & ~is_credit).sum())
+    credits = {c: -float(ds["cost_krw_per_yr"].where(ds["cost_component"] == c).sum()) for c in CREDIT_COMPONENTS}
+    net_cost = total_cost - sum(credits.values())
     out = {
         # the real annual cost of the plan; target shortfall penalties are reported apart (they are not a cost
         # anybody pays, only the price that made the LP prefer meeting the target)
-        "total_system_cost": (total_cost, "KRW/yr"),
+        "total_system_cost": (total_cost, "KRW/yr (gross: every cost of Honam's supply, exports and firm capacity)"),
+        "displaced_generation_value": (credits["displaced_generation"],
+                                       "KRW/yr (fuel and carbon of the generation the export regions no longer run)"),
+        "product_sales_revenue": (credits["product_sales"], "KRW/yr (hydrogen sold to industry)"),
+        "net_system_cost": (net_cost, "KRW/yr (total system cost minus the two above)"),
         "shortfall_penalty": (penalty, "KRW/yr"),
-        "objective": (total_cost + penalty, "KRW/yr"),
+        "objective": (net_cost + penalty, "KRW/yr"),
         "average_cost_per_mwh_demand": (total_cost / consumption if consumption else np.nan, "KRW/MWh"),
         "honam_consumption": (consumption, "MWh/yr"),
         "renewable_generation": (re_gen, "MWh/yr"),
@@ -181,8 +228,16 @@ def summary(ds: xr.Dataset) -> dict[str, tuple[float, str]]:
         "renewable_available": (available, "MWh/yr"),
         "curtailment": (curtailed, "MWh/yr"),
         "curtailment_share": (curtailed / available if available else np.nan, "fraction of available renewable energy"),
-        "exports_delivered": (exports, "MWh/yr"),
-        "export_ratio": (exports / consumption if consumption else np.nan, "fraction of consumption"),
+        "exports_delivered": (exports, "MWh/yr (net: delivered to export regions minus taken back over two-way routes)"),
+        "exports_gross": (flows["exports_gross"], "MWh/yr (arriving in export regions)"),
+        "imports_from_export_regions": (flows["imports"], "MWh/yr (national grid power arriving in Honam)"),
+        "hydrogen_sold": (flows["sold"], "MWh/yr of hydrogen (LHV)"),
+        "hydrogen_sold_electricity": (flows["sold_electricity"], "MWh/yr of electricity that made it"),
+        "exports_counted": (flows["counted"], "MWh/yr (what the export commitment counts)"),
+        "export_ratio": (flows["counted"] / consumption if consumption else np.nan, "fraction of consumption"),
+        "nonrenewable_beyond_honam_load": (flows["nonrenewable_beyond_load"],
+                                           "MWh/yr (non-renewable energy entering Honam beyond its served load: "
+                                           "0 with renewable-only exports)"),
         "nonrenewable_supply": (nonre, "MWh/yr"),
         "emissions": (emissions, "tCO2/yr"),
         "storage_losses": (storage_loss, "MWh/yr"),

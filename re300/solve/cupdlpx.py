@@ -25,8 +25,17 @@ import time as _time
 import numpy as np
 
 from ..errors import SolveError
-from .highs import (PassedLP, Solution, SolverOptions, coefficient_ranges, compile_arrays, load_highs, lp_order,
-                    run_interruptible, scatter_solution, set_options)
+from .highs import (
+    PassedLP,
+    Solution,
+    SolverOptions,
+    coefficient_ranges,
+    compile_arrays,
+    load_highs,
+    lp_order,
+    run_interruptible,
+    scatter_solution,
+)
 
 # Relative optimality and feasibility tolerance (cuPDLPx's eps_optimal_relative and eps_feasible_relative).
 # PROVISIONAL: chosen from the bundle's measurement (shared/gpu/README.md, one H200): at 1e-6 the full hourly year's
