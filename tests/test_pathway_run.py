@@ -21,6 +21,8 @@ from re300.results.tables import energy_balance_residual
 from re300.run import run_scenario
 from re300.solve.highs import SolverOptions, solve
 
+from conftest import PATHWAY_REDUCED  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 YEARS = [2030, 2034, 2040, 2045, 2050]
 # few representative days (2 typical + the peak-demand and least-wind days), each day merged into 4 segments
@@ -35,9 +37,10 @@ def _scenario(tmp_path, name, parent, **override) -> Path:
 
 
 @pytest.fixture(scope="module")
-def pathway_run(tmp_path_factory):
-    d = tmp_path_factory.mktemp("pathway")
-    return run_scenario(_scenario(d, "pathway_reduced", "pathway.yaml", **REDUCED), output_dir=d / "out", echo=False)
+def pathway_run(pathway_reduced_run):
+    """The reduced pathway (REDUCED, tests/conftest.py: solved once per session, shared with the memo tests)."""
+    assert REDUCED == PATHWAY_REDUCED
+    return pathway_reduced_run
 
 
 def test_pathway_outputs_carry_periods_and_a_capacity_trajectory(pathway_run):

@@ -102,7 +102,9 @@ def price_table(ds: xr.Dataset) -> pd.DataFrame:
 
 
 def hourly_table(ds: xr.Dataset) -> pd.DataFrame:
-    """Per region and snapshot: demand, dispatch by technology, storage, imports/exports, curtailment [MW]."""
+    """Per region and snapshot: demand, dispatch by technology, storage, imports/exports, curtailment [MW], with the
+    hours of the year the snapshot stands for (`weight_h`). The rows are the LP's snapshots, not calendar hours: on
+    representative days a snapshot is one segment of a typical day; calendar.csv maps every hour of the year to one."""
     frames = []
 
     def add(da, quantity, tech_dim=True):
@@ -124,6 +126,7 @@ def hourly_table(ds: xr.Dataset) -> pd.DataFrame:
     net = net_import_mw(ds)
     add(net, "net_import", False)
     out = pd.concat(frames, ignore_index=True)
+    out["weight_h"] = out["time"].map(dict(zip(ds["time"].values, ds["weight_h"].values)))
     out["unit"] = "MW"
     return out
 
@@ -172,7 +175,11 @@ def summary(ds: xr.Dataset) -> dict[str, tuple[float, str]]:
         "total_system_cost": (total_cost, "KRW/yr"),
         "shortfall_penalty": (penalty, "KRW/yr"),
         "objective": (total_cost + penalty, "KRW/yr"),
-        "average_cost_per_mwh_demand": (total_cost / consumption if consumption else np.nan, "KRW/MWh"),
+        # per MWh delivered: the plan serves Honam demand and delivers the exports (the headline cost metric)
+        "average_cost_per_mwh_delivered": (total_cost / (consumption + exports) if consumption + exports else np.nan,
+                                           "KRW/MWh delivered (Honam demand + exports delivered)"),
+        "average_cost_per_mwh_demand": (total_cost / consumption if consumption else np.nan,
+                                        "KRW/MWh of Honam demand (the whole cost, exports included, over Honam demand)"),
         "honam_consumption": (consumption, "MWh/yr"),
         "renewable_generation": (re_gen, "MWh/yr"),
         "renewable_counted": (counted, "MWh/yr"),
@@ -183,6 +190,7 @@ def summary(ds: xr.Dataset) -> dict[str, tuple[float, str]]:
         "curtailment_share": (curtailed / available if available else np.nan, "fraction of available renewable energy"),
         "exports_delivered": (exports, "MWh/yr"),
         "export_ratio": (exports / consumption if consumption else np.nan, "fraction of consumption"),
+        "export_target_ratio": (float(ds["input_export_share"]), "fraction of consumption"),
         "nonrenewable_supply": (nonre, "MWh/yr"),
         "emissions": (emissions, "tCO2/yr"),
         "storage_losses": (storage_loss, "MWh/yr"),
@@ -333,6 +341,8 @@ def by_period(ds: xr.Dataset, tables_of) -> dict[str, pd.DataFrame]:
     return out
 
 
+from .calendar import calendar_table, storage_level_table  # noqa: E402  (calendar imports nothing from here)
+
 TABLES = {
     "capacity.csv": capacity_table,
     "energy.csv": energy_table,
@@ -341,4 +351,6 @@ TABLES = {
     "prices.csv": price_table,
     "hourly.csv": hourly_table,
     "summary.csv": summary_table,
+    "calendar.csv": calendar_table,
+    "storage_level.csv": storage_level_table,
 }
