@@ -74,6 +74,13 @@ def test_linked_storage_is_the_inter_day_level_plus_the_level_within_the_typical
     assert batt[4] == pytest.approx(2 + (1 - 2) * 5 / 10) and batt[23] == 2.0 and batt[24 + 5] == 3.0
 
 
+def test_the_cyclic_predecessor_is_the_models():
+    from re300.model.storage import previous_snapshot
+
+    block = np.array([0, 0, 0, 1, 1, 2, 3, 3, 3, 3])
+    assert C._cyclic_previous(block).tolist() == previous_snapshot(block).tolist()
+
+
 def test_weeks_are_in_place_and_the_rest_of_the_year_is_not_modelled():
     time = pd.date_range("2023-01-08", periods=168, freq="h")
     ds = xr.Dataset({"x": ("time", np.arange(168.0)), "weight_h": ("time", np.full(168, 52.142857142857146)),

@@ -79,7 +79,7 @@ def fig_trajectory(run: RunResults, lang: str, path: Path) -> str:
     years = run.periods
     x = np.arange(len(years))
     with F.figure_style():
-        fig, axes = plt.subplots(1, len(regions), figsize=(4.2 * len(regions) + 2, 5), sharey=True, squeeze=False)
+        fig, axes = plt.subplots(1, len(regions), figsize=(3.0 * len(regions) + 1.0, 4.8), sharey=True, squeeze=False)
         for ax, region in zip(axes[0], regions):
             rows = t[t["region"] == region].pivot_table(index="period", columns="technology", values="total",
                                                          aggfunc="sum").reindex(years).fillna(0.0)

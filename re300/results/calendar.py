@@ -124,10 +124,13 @@ def _previous_in_block(block: np.ndarray) -> np.ndarray:
 
 
 def _cyclic_previous(block: np.ndarray) -> np.ndarray:
-    """Index of the snapshot before t in its block, wrapping to the block's last snapshot (the LP's cyclic rule)."""
-    from re300.model.storage import previous_snapshot
-
-    return previous_snapshot(block)
+    """Index of the snapshot before t in its block, wrapping to the block's last snapshot (the LP's cyclic rule,
+    re300.model.storage.previous_snapshot; repeated here so that reading results does not import the model layer)."""
+    prev = np.arange(len(block)) - 1
+    starts = np.r_[True, block[1:] != block[:-1]]
+    ends = np.r_[block[1:] != block[:-1], True]
+    prev[np.flatnonzero(starts)] = np.flatnonzero(ends)
+    return prev
 
 
 def storage_level(ds: xr.Dataset, index: CalendarIndex | None = None) -> xr.DataArray:
