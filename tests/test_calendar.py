@@ -93,7 +93,7 @@ def test_weeks_are_in_place_and_the_rest_of_the_year_is_not_modelled():
     assert cal["x"].values[inside.values].tolist() == list(range(168))
     assert float(cal["weight_h"].sum()) == pytest.approx(HOURS)
     table = C.calendar_table(ds)
-    assert len(table) == HOURS and (table["snapshot"] == "").sum() == HOURS - 168
+    assert len(table) == HOURS and (table["snapshot"] == "not_modelled").sum() == HOURS - 168
     assert table.loc[7 * 24, "snapshot"] == "2023-01-08 00:00:00"
 
 
@@ -155,7 +155,7 @@ def test_flagship_representative_days_on_the_calendar(flagship_run):
     monthly = demand.groupby(demand.index.month).sum()
     assert len(monthly) == 12 and (monthly > 0).all()
     # the CSVs written by the run hold the same calendar
-    table = pd.read_csv(flagship_run / "calendar.csv", keep_default_na=False)
+    table = pd.read_csv(flagship_run / "calendar.csv")
     assert len(table) == HOURS and table["weight_h"].sum() == pytest.approx(HOURS)
     assert table["snapshot"].isin(pd.read_csv(flagship_run / "hourly.csv")["time"]).all()
     levels = pd.read_csv(flagship_run / "storage_level.csv")
@@ -171,6 +171,8 @@ def test_selected_weeks_on_the_calendar(quick_run_dir):
     cal, _ = _check_run_calendar(ds, quick)
     assert cal.attrs["calendar"] == "weeks" and int(cal["modelled"].sum()) == 336
     assert np.isnan(cal["dispatch_mw"].values[..., ~cal["modelled"].values]).all()
+    table = pd.read_csv(quick / "calendar.csv")
+    assert ((table["snapshot"] == "not_modelled") == (table["weight_h"] == 0)).all() and (table["weight_h"] > 0).sum() == 336
     levels = pd.read_csv(quick / "storage_level.csv")
     assert levels.groupby(["technology", "region"]).size().unique().tolist() == [336]  # the modelled hours only
 

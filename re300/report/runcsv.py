@@ -160,7 +160,7 @@ class RunResults:
     @cached_property
     def calendar(self) -> pd.DataFrame:
         """calendar.csv: index the calendar hours of the year, columns `snapshot` (the hourly.csv time whose values the
-        hour takes; NaT where not modelled) and `weight_h` (hours of the year the calendar hour stands for)."""
+        hour takes; NaT where not modelled, `not_modelled` in the file) and `weight_h` (hours of the year the calendar hour stands for)."""
         c = self.tables["calendar.csv"]
         return c.set_index("time")[["snapshot", "weight_h"]]
 
@@ -276,8 +276,8 @@ def _read(run_dir: Path, name: str) -> pd.DataFrame:
         df[col] = values.astype(float) + 0.0  # + 0.0 turns -0 into 0
     for col in ("time", "snapshot"):
         if col in df.columns:
-            t = pd.to_datetime(df[col], errors="coerce")
-            blank = df[col].isna() if col == "snapshot" else pd.Series(False, index=df.index)  # not modelled
+            t = pd.to_datetime(df[col], errors="coerce", format="ISO8601")
+            blank = (df[col].astype(str) == "not_modelled") if col == "snapshot" else pd.Series(False, index=df.index)
             if (t.isna() & ~blank).any():
                 i = int(np.flatnonzero((t.isna() & ~blank).to_numpy())[0])
                 raise ResultsError(f"{path}, row {i + 2}, column '{col}': value {df[col].iat[i]!r} is not a time "

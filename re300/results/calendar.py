@@ -34,6 +34,7 @@ import xarray as xr
 HOURS_PER_DAY = 24
 DAYS = 365
 HOURS = DAYS * HOURS_PER_DAY
+NOT_MODELLED = "not_modelled"  # calendar.csv `snapshot` of an hour outside the selected weeks
 
 
 @dataclass(frozen=True)
@@ -259,11 +260,12 @@ def calendar(ds: xr.Dataset, period: int | None = None) -> xr.Dataset:
 # ---- tables (calendar.csv, storage_level.csv) -------------------------------------------------------------------
 def calendar_table(ds: xr.Dataset) -> pd.DataFrame:
     """calendar.csv: one row per calendar hour: `time`, `snapshot` (the time label in hourly.csv / prices.csv whose
-    values it takes; empty where not modelled) and `weight_h` (hours of the year the calendar hour stands for)."""
+    values it takes; `not_modelled` outside selected weeks) and `weight_h` (hours of the year the calendar hour
+    stands for, 0 where not modelled)."""
     index = calendar_index(ds)
     labels = pd.DatetimeIndex(ds["time"].values)[index.snapshot.clip(min=0)]
     snapshot = pd.Series(labels.strftime("%Y-%m-%d %H:%M:%S"), dtype=object)
-    snapshot[~index.modelled] = ""
+    snapshot[~index.modelled] = NOT_MODELLED
     return pd.DataFrame({"time": index.time.strftime("%Y-%m-%d %H:%M:%S"), "snapshot": snapshot.to_numpy(),
                          "weight_h": index.weight_h})
 
