@@ -75,7 +75,8 @@ def fig_trajectory(run: RunResults, lang: str, path: Path) -> str:
     """Capacity in service per period by technology, one panel per Honam region (stacked bars, GW)."""
     t = honam_power(run)
     regions = [r for r in run.honam_regions if r in set(t["region"])]
-    techs = F.technology_order(run, t["technology"])
+    in_service = t.groupby("technology")["total"].max()
+    techs = F.technology_order(run, in_service.index[in_service >= 0.5])  # none in service in any period: left out
     years = run.periods
     x = np.arange(len(years))
     with F.figure_style():
