@@ -1,7 +1,7 @@
 # re300 — everyday commands. Needs only GNU make and python3 >= 3.10; the first target run creates .venv.
 #   make solve                      solve models/re300_2050.yaml
 #   make solve SCENARIO=quick       solve models/quick.yaml
-#   make memo SCENARIO=re300_2050   policy memo in Korean and English (outputs/re300_2050/memo/)
+#   make memo SCENARIO=re300_2050   policy memo in Korean and English (outputs/re300_2050/memo/; SCENARIO=pathway too)
 #   make compare SCENARIOS="re300_2050 no_hvdc re100_2034"   comparison memo (outputs/compare/)
 #   make test | test-fast | lint | bench | regress | clean | help
 
@@ -56,8 +56,8 @@ mga: $(STAMP)  ## near-optimal ranges within SLACK=$(SLACK) of least cost for mo
 	$(BIN)/re300 mga models/$(SCENARIO).yaml --slack $(SLACK)
 
 .PHONY: memo compare
-memo: $(STAMP)  ## policy memo (ko + en) from outputs/$(SCENARIO)/*.csv (solves first if missing): outputs/$(SCENARIO)/memo/
-	test -f outputs/$(SCENARIO)/summary.csv || $(BIN)/re300 solve models/$(SCENARIO).yaml
+memo: $(STAMP)  ## policy memo (ko + en; a pathway too) from outputs/$(SCENARIO)/*.csv (solves first if missing): outputs/$(SCENARIO)/memo/
+	test -f outputs/$(SCENARIO)/calendar.csv || $(BIN)/re300 solve models/$(SCENARIO).yaml
 	$(BIN)/re300 memo outputs/$(SCENARIO)
 
 compare: $(STAMP)  ## comparison memo of SCENARIOS="$(SCENARIOS)" (solves missing ones first): outputs/compare/

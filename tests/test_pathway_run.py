@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 import yaml
+from conftest import PATHWAY_REDUCED  # noqa: E402
 
 from re300.config import load_scenario
 from re300.errors import ConfigError, InputError
@@ -37,9 +38,10 @@ def _scenario(tmp_path, name, parent, **override) -> Path:
 
 
 @pytest.fixture(scope="module")
-def pathway_run(tmp_path_factory):
-    d = tmp_path_factory.mktemp("pathway")
-    return run_scenario(_scenario(d, "pathway_reduced", "pathway.yaml", **REDUCED), output_dir=d / "out", echo=False)
+def pathway_run(pathway_reduced_run):
+    """The reduced pathway (REDUCED, tests/conftest.py: solved once per session, shared with the memo tests)."""
+    assert REDUCED == PATHWAY_REDUCED
+    return pathway_reduced_run
 
 
 def test_pathway_outputs_carry_periods_and_a_capacity_trajectory(pathway_run):

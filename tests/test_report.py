@@ -26,18 +26,19 @@ from re300.report.compare import build_comparison
 from re300.report.fonts import FONT_FAMILY, font_path
 from re300.report.memo import build_memo
 from re300.report.runcsv import ResultsError
-from re300.run import run_scenario
 
 pytestmark = pytest.mark.slow  # solves scenarios end to end (make test-fast skips it)
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
-QUICK_FIGURES = {"capacity", "map", "dispatch_summer", "dispatch_winter", "price_duration", "monthly_balance", "costs"}
+QUICK_FIGURES = {"capacity", "map", "dispatch_summer", "dispatch_winter", "price_duration", "monthly_balance",
+                 "storage_level", "costs"}
 
 
 @pytest.fixture(scope="module")
-def quick_dir(tmp_path_factory) -> Path:
-    return run_scenario(REPO / "models" / "quick.yaml", output_dir=tmp_path_factory.mktemp("outputs"), echo=False)
+def quick_dir(quick_run_dir) -> Path:
+    """models/quick.yaml solved once per session (tests/conftest.py); tests copy it before writing into it."""
+    return quick_run_dir
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +151,7 @@ def test_each_figure_is_a_nonblank_png(memo):
         for ref in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md):
             assert (result.memo_dir / ref).is_file(), ref
     # quick models a January and a July week: no spring week, and the memo says so instead of drawing one
-    assert "No modelled week falls in spring" in (result.memo_dir / "memo.en.md").read_text(encoding="utf-8")
+    assert "No whole modelled week falls in spring" in (result.memo_dir / "memo.en.md").read_text(encoding="utf-8")
     assert not [m for m in caught if "missing from font" in m or "Glyph" in m], caught
 
 
@@ -308,25 +309,38 @@ def test_open_results_and_helpers_agree_with_the_csvs(quick_dir, tmp_path):
 
 
 # ---- time-series arithmetic, worked by hand -----------------------------------------------------------------------
-def test_weighted_monthly_and_duration_curve_by_hand():
-    t = pd.DatetimeIndex(["2023-01-31 23:00", "2023-02-01 00:00", "2023-02-01 01:00"])
-    w = pd.Series([10.0, 20.0, 30.0], index=t)
-    m = series.weighted_monthly(pd.Series([1.0, 2.0, 3.0], index=t), w)
+def test_calendar_monthly_and_duration_curve_by_hand():
+    t = pd.DatetimeIndex(["2023-01-31 23:00", "2023-02-01 00:00", "2023-02-01 01:00", "2023-03-01 00:00"])
+    w = pd.Series([10.0, 20.0, 30.0, 0.0], index=t)  # March: not modelled (weight 0, value NaN)
+    m = series.calendar_monthly(pd.Series([1.0, 2.0, 3.0, np.nan], index=t), w)
     assert m.to_dict() == {1: 10.0, 2: 20.0 * 2 + 30.0 * 3}
-    hours, values = series.duration_curve(pd.Series([5.0, 9.0, 7.0], index=t), w)
+    hours, values = series.duration_curve(pd.Series([5.0, 9.0, 7.0], index=t[:3]), w[:3])
     assert values.tolist() == [9.0, 7.0, 5.0] and hours.tolist() == [20.0, 50.0, 60.0]
+    snapshots = pd.Series([1.0, 2.0], index=pd.DatetimeIndex(["2023-05-01", "2023-05-01 06:00"]))
+    mapping = pd.Series(pd.DatetimeIndex(["2023-05-01", "2023-05-01", "2023-05-01 06:00", pd.NaT]),
+                        index=pd.date_range("2023-06-01", periods=4, freq="h"))
+    assert series.calendar_frame(snapshots, mapping).tolist()[:3] == [1.0, 1.0, 2.0]
+    assert np.isnan(series.calendar_frame(snapshots, mapping).iloc[3])
 
 
-def test_season_weeks_pick_the_curtailment_spring_week_and_peak_summer_and_winter():
-    weeks = {"2023-01-15": 1.0, "2023-03-19": 0.0, "2023-05-21": 0.0, "2023-07-16": 2.0, "2023-11-19": 5.0}
-    t = pd.DatetimeIndex(np.concatenate([pd.date_range(d, periods=168, freq="h") for d in weeks]))
+def test_calendar_weeks_follow_the_stated_rules():
+    """spring = most curtailed energy, summer = least wind, winter = highest demand peak; whole weeks only, every
+    hour modelled and in the season's months."""
+    t = pd.date_range("2023-01-01", periods=8760, freq="h")
     demand = pd.Series(100.0, index=t)
     curt = pd.Series(0.0, index=t)
-    curt[pd.date_range("2023-05-21", periods=168, freq="h")] = 3.0  # May curtails more than March
-    demand[pd.Timestamp("2023-07-18 14:00")] = 180.0
-    picked = series.pick_weeks(demand, curt)
-    assert picked["spring"][0] == pd.Timestamp("2023-05-21") and len(picked["spring"]) == 168
-    assert picked["summer"][0] == pd.Timestamp("2023-07-16")
-    assert picked["winter"][0] == pd.Timestamp("2023-01-15")
-    only_summer = series.pick_weeks(demand[t.month == 7], curt[t.month == 7])
-    assert only_summer["spring"] is None and only_summer["winter"] is None
+    wind = pd.Series(50.0, index=t)
+    curt["2023-05-10":"2023-05-16"] = 3.0  # the spring week with the most curtailment starts on 10 May
+    wind["2023-07-03":"2023-07-09"] = 1.0  # the summer week with the least wind starts on 3 July
+    demand[pd.Timestamp("2023-12-20 18:00")] = 180.0  # the winter peak: weeks from 14 to 20 December hold it
+    demand["2023-12-14":"2023-12-20"] += 1.0  # ... and the one from 14 December holds the most energy
+    modelled = np.ones(len(t), dtype=bool)
+    picked = series.pick_calendar_weeks(demand, curt, wind, modelled)
+    assert picked["spring"][0] == pd.Timestamp("2023-05-10") and len(picked["spring"]) == 168
+    assert picked["summer"][0] == pd.Timestamp("2023-07-03")
+    assert picked["winter"][0] == pd.Timestamp("2023-12-14")
+    only_july = (t.month == 7) & (t.day <= 21)
+    picked = series.pick_calendar_weeks(demand.where(only_july), curt.where(only_july), wind.where(only_july), only_july)
+    assert picked["spring"] is None and picked["winter"] is None
+    assert picked["summer"][0] == pd.Timestamp("2023-07-03")
+    assert series.calendar_weeks(t, only_july, (6, 7, 8)) == [24 * d for d in range(181, 196)]

@@ -1,11 +1,12 @@
 """Results for people: notebook access to `results.nc`, and memos (Korean and English) built from the result CSVs.
 
-- `open_results`, `energy_balance`, `capacity_table`, `price_duration`, `curtailment_by_month`, `flows_to_capital`,
+- `open_results`, `calendar` (the run on the 8,760 hours of the year), `energy_balance`, `capacity_table`, `price_duration`, `curtailment_by_month`, `flows_to_capital`,
   `label` (re300.report.access): xarray/pandas helpers for notebooks.
 - `build_memo(run_dir, langs)` (re300.report.memo): `re300 memo`, `make memo`.
 - `build_comparison(run_dirs, out_dir, langs)` (re300.report.compare): `re300 compare`, `make compare`.
 """
 from .access import (
+    calendar,
     capacity_table,
     curtailment_by_month,
     energy_balance,
@@ -16,7 +17,7 @@ from .access import (
     price_duration,
 )
 
-__all__ = ["open_results", "outputs_root", "energy_balance", "capacity_table", "price_duration", "curtailment_by_month",
+__all__ = ["open_results", "outputs_root", "calendar", "energy_balance", "capacity_table", "price_duration", "curtailment_by_month",
            "flows_to_capital", "label", "build_memo", "build_comparison"]
 
 

@@ -5,8 +5,9 @@
     re300.report.energy_balance(ds)                  # MWh per region and quantity, weighted to the year
     re300.report.capacity_table(ds)                  # MW / MWh per region and technology
     re300.report.price_duration(ds)                  # weighted price duration curves per region
-    re300.report.curtailment_by_month(ds)            # MWh per month and region (modelled weeks, weighted)
+    re300.report.curtailment_by_month(ds)            # MWh per calendar month and region
     re300.report.flows_to_capital(ds)                # per corridor link: capacity, energy sent and delivered
+    cal = re300.calendar(ds)                         # the run on the 8,760 hours of the year (re300.results.calendar)
 
 Every frame carries `attrs["units"]` (and `attrs["note"]` where the time weighting matters); `label(ds, name)`
 gives "description [units]" from the variable's attrs for axis labels.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -23,8 +25,17 @@ from re300.results import tables as T
 from . import series
 from .runcsv import ResultsError
 
-WEIGHT_NOTE = ("energy = Σ MW × weight_h over the modelled snapshots (selected weeks, each hour standing for weight_h "
-               "hours of the year)")
+WEIGHT_NOTE = ("energy = Σ MW × weight_h over the modelled snapshots (each standing for weight_h hours of the year: a "
+               "segment of a typical day, an hour of a selected week or of the full year)")
+CALENDAR_NOTE = ("energy = Σ MW × weight_h over the calendar hours of each month, each hour taking the values of the snapshot "
+                 "standing for it (re300.calendar)")
+
+
+def calendar(ds: xr.Dataset, period: int | None = None) -> xr.Dataset:
+    """The run on the calendar hours of the year, whatever its horizon: see re300.results.calendar.calendar."""
+    from re300.results.calendar import calendar as _calendar
+
+    return _calendar(ds, period=period)
 
 
 def outputs_root() -> Path:
@@ -72,8 +83,9 @@ def _per_region(da: xr.DataArray, ds: xr.Dataset) -> pd.Series:
 
 def energy_balance(ds: xr.Dataset, by: str = "year") -> pd.DataFrame:
     """Energy per region [MWh] by quantity: generation by technology, storage charge/discharge, net import, exports
-    received, unserved, demand and curtailment. by="year": index region; by="month": index (month, region), each month
-    holding the weighted energy of the modelled weeks that fall in it."""
+    received, unserved, demand and curtailment. by="year": index region; by="month": index (month, region), from the
+    calendar (re300.calendar): representative days give all 12 months; selected weeks only the months they fall in
+    (the rest of the year is not modelled). A pathway: pass one period (re300.results.dataset.period_view)."""
     if by not in ("year", "month"):
         raise ValueError(f"by={by!r}; expected 'year' or 'month'")
     hourly = {f"generation:{t}": ds["dispatch_mw"].sel(technology=t, drop=True) for t in ds.technology.values
@@ -90,14 +102,26 @@ def energy_balance(ds: xr.Dataset, by: str = "year") -> pd.DataFrame:
     if by == "year":
         df = pd.DataFrame({k: _per_region(da.fillna(0.0), ds) for k, da in hourly.items()})
         return _frame(df, "MWh/yr", WEIGHT_NOTE)
-    w = ds["weight_h"].to_series()
-    parts = {}
-    for k, da in hourly.items():
-        wide = da.fillna(0.0).transpose("time", "region").to_pandas()
-        parts[k] = series.weighted_monthly(wide, w).stack()
+    cal, index = _on_calendar(ds, hourly)
+    parts = {k: series.calendar_monthly(wide, index["weight_h"]).stack() for k, wide in cal.items()}
     df = pd.DataFrame(parts)
     df.index.names = ["month", "region"]
-    return _frame(df, "MWh", WEIGHT_NOTE + "; months without a modelled week are absent")
+    return _frame(df, "MWh", CALENDAR_NOTE + "; months without a modelled hour (selected weeks) are absent")
+
+
+def _on_calendar(ds: xr.Dataset, hourly: dict[str, xr.DataArray]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Snapshot series (time × region) on the calendar hours: ({name: frame}, frame of snapshot and weight_h)."""
+    from re300.results.calendar import calendar_index
+
+    index = calendar_index(ds)
+    snap = index.snapshot.clip(min=0)
+    out = {}
+    for k, da in hourly.items():
+        wide = da.fillna(0.0).transpose("time", "region").to_pandas()
+        frame = pd.DataFrame(wide.to_numpy()[snap], index=index.time, columns=wide.columns)
+        frame[~index.modelled] = np.nan
+        out[k] = frame
+    return out, pd.DataFrame({"weight_h": index.weight_h}, index=index.time)
 
 
 def capacity_table(ds: xr.Dataset, kind: str = "power") -> pd.DataFrame:
@@ -124,12 +148,12 @@ def price_duration(ds: xr.Dataset) -> pd.DataFrame:
 
 
 def curtailment_by_month(ds: xr.Dataset) -> pd.DataFrame:
-    """Curtailed renewable energy per calendar month (index) and region (columns) [MWh], modelled weeks weighted."""
+    """Curtailed renewable energy per calendar month (index) and region (columns) [MWh], on the calendar."""
     curt = ds["curtailment_mw"].where(ds["input_generator_renewable"] > 0).sum("technology")
-    wide = curt.transpose("time", "region").to_pandas()
-    df = series.weighted_monthly(wide, ds["weight_h"].to_series())
+    cal, index = _on_calendar(ds, {"curtailment": curt})
+    df = series.calendar_monthly(cal["curtailment"], index["weight_h"])
     df.index.name = "month"
-    return _frame(df, "MWh", WEIGHT_NOTE + "; months without a modelled week are absent")
+    return _frame(df, "MWh", CALENDAR_NOTE + "; months without a modelled hour (selected weeks) are absent")
 
 
 def flows_to_capital(ds: xr.Dataset, hourly: bool = False) -> pd.DataFrame:

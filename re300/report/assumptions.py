@@ -56,8 +56,10 @@ def assumption_rows(run: RunResults, lang: str) -> list[list[str]]:
         if rd.empty:
             continue
         factor = growth * float(demand_cfg.get("region_factors", {}).get(region, 1.0))
+        label = (tr("a_demand_pathway", lang, year=base_year, region=run.region_name(region, lang)) if sc.get("pathway")
+                 else tr("a_demand", lang, year=base_year, region=run.region_name(region, lang), growth=f"{factor:g}"))
         rows.append([
-            tr("a_demand", lang, year=base_year, region=run.region_name(region, lang), growth=f"{factor:g}"),
+            label,
             value_text(rd["value"].sum()), str(rd["unit"].iat[0]), _statuses(rd),
             "demand.csv: " + short_source(" | ".join(dict.fromkeys(rd["source"].astype(str)))),
         ])

@@ -18,7 +18,7 @@ from . import figures as F
 from . import series
 from .document import Document, Figure, Heading, Paragraph, Table
 from .headline import HeadlineValue, export_links, headline
-from .memo import check_langs, fmt, provenance, write_documents
+from .memo import check_langs, fmt, provenance, run_dir_text, write_documents
 from .numbers import number
 from .runcsv import ResultsError, RunResults, load_run
 from .text import LANGS, tr
@@ -47,7 +47,8 @@ def comparison_rows(runs: list[RunResults], hls: dict[str, dict[str, HeadlineVal
         row("row_exports", "exports_delivered"),
         row("row_consumption", "honam_consumption"),
         row("row_cost", "total_system_cost"),
-        row("row_avg_cost", "average_cost_per_mwh_demand"),
+        row("row_avg_cost", "average_cost_per_mwh_delivered"),
+        row("row_avg_cost_demand", "average_cost_per_mwh_demand"),
         row("row_shadow_re", "renewable_target_shadow_price"),
         row("row_shadow_ex", "export_target_shadow_price"),
         row("row_curtail", "curtailment_share"),
@@ -215,7 +216,9 @@ def cmp_monthly(runs, lang, path) -> str:
             h = F.honam_hourly(r)
             gen = F.by_prefix(h, "dispatch")
             renewable = gen[[c for c in gen.columns if r.is_renewable(c)]].sum(axis=1)
-            m = series.weighted_monthly(pd.DataFrame({"re": renewable, "demand": h["demand"]}), r.weights) / 1e6
+            snapshots = pd.DataFrame({"re": renewable, "demand": h["demand"]})
+            on_calendar = series.calendar_frame(snapshots, r.calendar["snapshot"])
+            m = series.calendar_monthly(on_calendar, r.calendar["weight_h"]) / 1e6
             color = SCENARIO_COLORS[k % 6]
             ax.plot(m.index, m["re"], marker="o", color=color, label=r.scenario)
             ax.plot(m.index, m["demand"], marker="s", ls="--", color=color, alpha=0.7)
@@ -275,7 +278,7 @@ FIGURES = (
 def comparison_document(runs, hls, lang: str, fig_dir: Path) -> Document:
     names = ", ".join(r.scenario for r in runs)
     doc = Document(tr("compare_title", lang, names=names), lang)
-    doc.add(Paragraph(tr("compare_intro", lang, n=len(runs), dirs=", ".join(str(r.run_dir) for r in runs))))
+    doc.add(Paragraph(tr("compare_intro", lang, n=len(runs), dirs=", ".join(f"`{run_dir_text(r)}`" for r in runs))))
     doc.add(Paragraph(tr("lang_switch", lang), css="small"))
     header = [tr("col_metric", lang)] + [r.scenario for r in runs]
     numeric = [False] + [True] * len(runs)
@@ -309,6 +312,10 @@ def build_comparison(run_dirs, out_dir=None, langs=LANGS) -> ComparisonResult:
         raise ResultsError(f"compare: {len(run_dirs)} results folder(s) given (expected at least two "
                            "outputs/<scenario> folders)")
     runs = [load_run(d) for d in run_dirs]
+    pathways = [str(r.run_dir) for r in runs if r.is_pathway]
+    if pathways:
+        raise ResultsError(f"compare: {pathways[0]} is a pathway run (periods in summary.csv); the comparison covers "
+                           "single-year runs (`re300 memo` writes a pathway's memo, its periods side by side)")
     names = [r.scenario for r in runs]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:

@@ -10,6 +10,7 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.dates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -31,6 +32,7 @@ TECH_COLORS = {
     "nonrenewable_supply": "#7f7f7f",
     "battery": "#8e44ad",
     "pumped_hydro": "#16a085",
+    "hydrogen": "#2e86c1",
 }
 COMPONENT_COLORS = {
     "investment": "#1f4e9c",
@@ -256,18 +258,34 @@ def fig_map(run: RunResults, lang: str, path: Path) -> str:
     return tr("fig_map_cap", lang, capital_pct=round(100 * CAPITAL_DISTANCE_SHOWN), spread=f"{HONAM_SPREAD:g}")
 
 
+def calendar_honam(run: RunResults) -> pd.DataFrame:
+    """honam_hourly on the calendar hours of the year (calendar.csv): every hour takes the values of the snapshot
+    standing for it; NaN where not modelled."""
+    return series.calendar_frame(honam_hourly(run), run.calendar["snapshot"])
+
+
+def wind_available(run: RunResults, h: pd.DataFrame) -> pd.Series:
+    """Wind output available (used + curtailed) [MW] of a frame of honam_hourly quantities."""
+    wind = [t for t in run.inputs.technologies.index if "wind" in t]
+    cols = [c for c in h.columns if c.split(":", 1)[-1] in wind and c.startswith(("dispatch:", "curtailment:"))]
+    return h[cols].sum(axis=1, min_count=1) if cols else pd.Series(0.0, index=h.index)
+
+
 def season_weeks(run: RunResults) -> tuple[pd.DataFrame, dict]:
-    h = honam_hourly(run)
+    """(Honam on the calendar, {season: its 168 calendar hours or None}) by series.WEEK_RULES."""
+    h = calendar_honam(run)
     _, _, curtailment, demand = supply_and_uses(h)
-    return h, series.pick_weeks(demand, curtailment)
+    modelled = run.calendar["weight_h"].to_numpy() > 0
+    return h, series.pick_calendar_weeks(demand, curtailment, wind_available(run, h), modelled)
 
 
-def week_starts(run: RunResults) -> list[str]:
-    return [str(b[0].date()) for b in series.modelled_blocks(run.weights.index)]
+def _steps(x: pd.DatetimeIndex, values: np.ndarray) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """x and values extended by the end of the last hour, for step plots over whole hours."""
+    return x.append(pd.DatetimeIndex([x[-1] + pd.Timedelta(hours=1)])), np.r_[values, values[-1:]]
 
 
-def fig_dispatch(run: RunResults, lang: str, path: Path, season: str, h: pd.DataFrame, block) -> str:
-    """One modelled week of Honam dispatch; `block` from `season_weeks`."""
+def fig_dispatch(run: RunResults, lang: str, path: Path, season: str, h: pd.DataFrame, block, hz) -> str:
+    """One calendar week of Honam dispatch; `block` (168 calendar hours) from `season_weeks`, `hz` the Horizon."""
     supply, uses, curtailment, demand = supply_and_uses(h.loc[block])
     x = supply.index
     with figure_style():
@@ -275,23 +293,30 @@ def fig_dispatch(run: RunResults, lang: str, path: Path, season: str, h: pd.Data
         ordered = technology_order(run, [c for c in supply.columns if c not in ("discharge", "net_import", "unserved")])
         ordered += [c for c in ("discharge", "net_import", "unserved") if c in supply.columns]
         pos = [supply[c].clip(lower=0).to_numpy() / 1e3 for c in ordered]
-        ax.stackplot(x, *pos, colors=[_supply_color(c, i) for i, c in enumerate(ordered)],
-                     labels=[_supply_label(run, c, lang) for c in ordered], linewidth=0)
+        xs, _ = _steps(x, np.zeros(len(x)))
+        ext = lambda v: _steps(x, np.asarray(v))[1]  # noqa: E731
+        ax.stackplot(xs, *[ext(v) for v in pos], colors=[_supply_color(c, i) for i, c in enumerate(ordered)],
+                     labels=[_supply_label(run, c, lang) for c in ordered], linewidth=0, step="post")
         top = np.sum(pos, axis=0)
-        ax.fill_between(x, top, top + curtailment.to_numpy() / 1e3, color=CURTAIL_COLOR, label=tr("lbl_curtailed", lang),
-                        linewidth=0)
-        ax.stackplot(x, -uses["charge"].to_numpy() / 1e3, -uses["net_export"].to_numpy() / 1e3,
+        ax.fill_between(xs, ext(top), ext(top + curtailment.to_numpy() / 1e3), color=CURTAIL_COLOR, step="post",
+                        label=tr("lbl_curtailed", lang), linewidth=0)
+        ax.stackplot(xs, ext(-uses["charge"].to_numpy() / 1e3), ext(-uses["net_export"].to_numpy() / 1e3),
                      colors=["#8e44ad", "#c0392b"], labels=[tr("lbl_charge", lang), tr("lbl_net_export", lang)],
-                     alpha=0.8, linewidth=0)
-        ax.plot(x, demand.to_numpy() / 1e3, color="black", lw=1.6, label=tr("lbl_demand", lang))
+                     alpha=0.8, linewidth=0, step="post")
+        ax.step(xs, ext(demand.to_numpy() / 1e3), where="post", color="black", lw=1.6, label=tr("lbl_demand", lang))
         ax.axhline(0, color="black", lw=0.6)
+        for day in pd.date_range(x[0], periods=8, freq="D"):
+            ax.axvline(day, color="#999999", lw=0.5, alpha=0.6)
+        ax.set_xlim(xs[0], xs[-1])
         ax.set_ylabel(tr("ax_gw_power", lang))
         season_name = tr(f"season_{season}", lang)
-        ax.set_title(tr("fig_dispatch", lang, season=season_name) + f" ({block[0]:%Y-%m-%d} – {block[-1]:%m-%d})")
+        ax.set_title(tr("fig_dispatch", lang, season=season_name) + f" ({x[0]:%Y-%m-%d} – {x[-1]:%m-%d})")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
-        fig.autofmt_xdate()
+        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%m-%d"))
         save(fig, path)
-    return tr("fig_dispatch_cap", lang, start=f"{block[0]:%Y-%m-%d}", why=tr(f"why_{season}", lang))
+    key = "fig_dispatch_cap" if hz.whole_year else "fig_dispatch_cap_weeks"
+    return tr(key, lang, start=f"{x[0]:%Y-%m-%d}", end=f"{x[-1]:%Y-%m-%d}", horizon=hz.text(lang),
+              why=tr(f"why_{season}", lang))
 
 
 def price_axis(ax, values) -> None:
@@ -304,7 +329,7 @@ def price_axis(ax, values) -> None:
         ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
 
 
-def fig_price_duration(run: RunResults, lang: str, path: Path) -> str:
+def fig_price_duration(run: RunResults, lang: str, path: Path, hz) -> str:
     p = run["prices.csv"]
     w = run.weights
     with figure_style():
@@ -321,18 +346,20 @@ def fig_price_duration(run: RunResults, lang: str, path: Path) -> str:
         ax.set_title(tr("fig_price", lang))
         ax.legend()
         save(fig, path)
-    return tr("fig_price_cap", lang, linear=f"{PRICE_LINEAR_KRW_PER_MWH:,.0f}")
+    return tr("fig_price_cap", lang, linear=f"{PRICE_LINEAR_KRW_PER_MWH:,.0f}", horizon=hz.text(lang))
 
 
 def monthly_balance(run: RunResults) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
-    """(supply by technology incl. discharge, uses incl. demand, curtailment) per month [MWh], Honam, weighted."""
-    supply, uses, curtailment, demand = supply_and_uses(honam_hourly(run))
-    w = run.weights
+    """(supply by technology incl. discharge, uses incl. demand, curtailment) per calendar month [MWh], Honam: Σ MW ×
+    weight_h over the calendar hours of each month (calendar.csv), so the months add up to the annual totals."""
+    supply, uses, curtailment, demand = supply_and_uses(calendar_honam(run))
+    w = run.calendar["weight_h"]
     uses = uses.assign(demand=demand)[["demand", "charge", "net_export"]]
-    return series.weighted_monthly(supply, w), series.weighted_monthly(uses, w), series.weighted_monthly(curtailment, w)
+    return (series.calendar_monthly(supply, w), series.calendar_monthly(uses, w),
+            series.calendar_monthly(curtailment, w))
 
 
-def fig_monthly(run: RunResults, lang: str, path: Path) -> str:
+def fig_monthly(run: RunResults, lang: str, path: Path, hz) -> str:
     supply, uses, curtail = monthly_balance(run)
     months = np.arange(1, 13)
     with figure_style():
@@ -361,7 +388,51 @@ def fig_monthly(run: RunResults, lang: str, path: Path) -> str:
         ax.set_title(tr("fig_monthly", lang))
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
         save(fig, path)
-    return tr("fig_monthly_cap", lang)
+    return tr("fig_monthly_cap" if hz.whole_year else "fig_monthly_cap_weeks", lang, horizon=hz.text(lang))
+
+
+def storage_by_technology(run: RunResults) -> tuple[pd.DataFrame, pd.Series]:
+    """(stored energy in Honam per calendar hour and storage technology [MWh], energy capacity per technology [MWh])
+    from storage_level.csv and capacity.csv; technologies without energy capacity are left out."""
+    levels = run.storage_levels
+    if levels.empty:
+        return pd.DataFrame(index=run.calendar.index), pd.Series(dtype=float)
+    honam = [c for c in levels.columns if c[1] in run.honam_regions]
+    by_tech = levels[honam].T.groupby(level=0).sum(min_count=1).T
+    cap = run["capacity.csv"]
+    cap = cap[(cap["kind"] == "energy") & cap["region"].isin(run.honam_regions)].groupby("technology")["total"].sum()
+    techs = [t for t in technology_order(run, by_tech.columns) if cap.get(t, 0.0) > 0]
+    return by_tech[techs], cap[techs]
+
+
+def fig_storage(run: RunResults, lang: str, path: Path, hz) -> str | None:
+    """Stored energy over the calendar year, one panel per storage technology (None when no storage has energy)."""
+    levels, cap = storage_by_technology(run)
+    if levels.empty or not len(cap):
+        return None
+    with figure_style():
+        fig, axes = plt.subplots(len(cap), 1, figsize=(11, 2.4 * len(cap) + 0.8), sharex=True, squeeze=False)
+        for i, (ax, tech) in enumerate(zip(axes[:, 0], cap.index)):
+            v = levels[tech].to_numpy() / 1e3
+            color = tech_color(tech, i)
+            ax.fill_between(levels.index, 0, v, color=color, alpha=0.3, linewidth=0)
+            ax.plot(levels.index, v, color=color, lw=0.5, alpha=0.8)
+            daily = levels[tech].resample("D").mean() / 1e3
+            ax.plot(daily.index + pd.Timedelta(hours=12), daily.to_numpy(), color="black", lw=1.2,
+                    label=tr("lbl_daily_mean", lang) if i == 0 else None)
+            ax.axhline(cap[tech] / 1e3, color=color, ls="--", lw=1.0)
+            ax.set_ylim(0, cap[tech] / 1e3 * 1.08)
+            ax.set_ylabel(tr("ax_gwh", lang))
+            ax.set_title(f"{run.technology_name(tech, lang)} ({tr('lbl_capacity', lang)} {cap[tech] / 1e3:,.1f} GWh)",
+                         fontsize=10, loc="left")
+        axes[0, 0].legend(loc="upper right", fontsize=9)
+        axes[-1, 0].set_xlim(levels.index[0], levels.index[-1] + pd.Timedelta(hours=1))
+        axes[-1, 0].xaxis.set_major_locator(matplotlib.dates.MonthLocator())
+        axes[-1, 0].xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%m"))
+        axes[-1, 0].set_xlabel(tr("ax_month", lang))
+        fig.suptitle(tr("fig_storage", lang))
+        save(fig, path)
+    return tr("fig_storage_cap" if hz.whole_year else "fig_storage_cap_weeks", lang, horizon=hz.text(lang))
 
 
 def asset_label(run: RunResults, asset: str, lang: str) -> str:

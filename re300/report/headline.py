@@ -53,6 +53,53 @@ def storage_technologies(run: RunResults) -> list[str]:
     return list(dict.fromkeys(c.loc[c["kind"] == "energy", "technology"]))
 
 
+def export_link_cost(run: RunResults) -> float:
+    """Annual cost of the links into an export region (costs.csv, every component) [KRW/yr]."""
+    c = run["costs.csv"]
+    return float(c.loc[c["asset"].isin(export_links(run)) & (c["asset_kind"] != "target"), "value"].sum())
+
+
+def energy_sent_to_export(run: RunResults) -> float:
+    """Energy sent into the links towards an export region, at the sending end [MWh/yr] (transmission.csv)."""
+    t = run["transmission.csv"]
+    exp = set(run.export_regions)
+    fwd = t["to_region"].isin(exp) & (t["quantity"] == "energy_forward")
+    bwd = t["from_region"].isin(exp) & (t["quantity"] == "energy_backward")
+    return float(t.loc[fwd | bwd, "value"].sum())
+
+
+def cost_split(run: RunResults, out: dict[str, HeadlineValue]) -> None:
+    """Total cost per MWh delivered, and its attribution to Honam's own supply and the export service (added to
+    `out`): the links into the Capital region go to exports; every other cost is shared in proportion to Honam
+    demand D and the energy S sent into those links (sending end, so the corridor's losses fall on exports):
+
+        export service = corridor cost + (total - corridor cost) × S / (D + S)    per MWh delivered to the Capital
+        Honam supply   = (total - corridor cost) × D / (D + S)                    per MWh of Honam demand
+    """
+    s = "summary.csv"
+    total, demand = run.metric("total_system_cost"), run.metric("honam_consumption")
+    exports = run.metric("exports_delivered")
+    out["energy_delivered"] = _hv("energy_delivered", demand + exports, "twh", "MWh/yr",
+                                  f"{s}: honam_consumption + exports_delivered")
+    corridor = export_link_cost(run)
+    sent = energy_sent_to_export(run)
+    shared = total - corridor
+    share = sent / (demand + sent) if demand + sent > 0 else 0.0
+    export_cost, honam_cost = corridor + shared * share, shared * (1.0 - share)
+    how = (f"costs.csv: links {'+'.join(export_links(run)) or 'none'} to exports; the rest × energy sent "
+           f"(transmission.csv energy_forward of those links) / (Honam demand + energy sent)")
+    out["energy_sent_to_capital"] = _hv("energy_sent_to_capital", sent, "twh", "MWh/yr",
+                                        "transmission.csv: energy_forward of the links into the Capital region")
+    out["cost_export_service"] = _hv("cost_export_service", export_cost, "trillion_krw", "KRW/yr", how)
+    out["cost_honam_supply"] = _hv("cost_honam_supply", honam_cost, "trillion_krw", "KRW/yr", how)
+    out["average_cost_export_service"] = _hv(
+        "average_cost_export_service", export_cost / exports if exports > 0 else float("nan"), "krw_per_mwh",
+        "KRW/MWh delivered to the Capital region", how, f"{s}: exports_delivered")
+    out["average_cost_honam_supply"] = _hv(
+        "average_cost_honam_supply", honam_cost / demand if demand > 0 else float("nan"), "krw_per_mwh",
+        "KRW/MWh of Honam demand", how, f"{s}: honam_consumption")
+
+
 def headline(run: RunResults) -> dict[str, HeadlineValue]:
     s = "summary.csv"
     out: dict[str, HeadlineValue] = {}
@@ -62,7 +109,8 @@ def headline(run: RunResults) -> dict[str, HeadlineValue]:
 
     for key, kind in (
         ("renewable_ratio", "ratio"), ("renewable_target_ratio", "ratio"), ("exports_delivered", "twh"),
-        ("export_ratio", "ratio"), ("total_system_cost", "trillion_krw"), ("average_cost_per_mwh_demand", "krw_per_mwh"),
+        ("export_ratio", "ratio"), ("total_system_cost", "trillion_krw"),
+        ("average_cost_per_mwh_delivered", "krw_per_mwh"), ("average_cost_per_mwh_demand", "krw_per_mwh"),
         ("renewable_target_shadow_price", "krw_per_mwh"), ("export_target_shadow_price", "krw_per_mwh"),
         ("curtailment", "twh"), ("curtailment_share", "share"), ("honam_consumption", "twh"), ("emissions", "mt"),
         ("nonrenewable_supply", "twh"), ("unserved_energy", "twh_small"), ("renewable_shortfall", "twh_small"),
@@ -77,6 +125,8 @@ def headline(run: RunResults) -> dict[str, HeadlineValue]:
         "emissions_avoided", consumption * ef - emissions, "mt", "tCO2/yr",
         f"{s}: honam_consumption × {ef_source} − {s}: emissions",
     )
+
+    cost_split(run, out)
 
     # capacities to build, by region and technology
     for kind, unit_ in (("power", "MW"), ("energy", "MWh")):

@@ -1,10 +1,11 @@
 """`re300 memo outputs/<scenario>`: a policy memo in Korean and English, from the result CSVs alone.
 
     result = build_memo("outputs/re300_2050", langs=("ko", "en"))
-    result.headline["renewable_ratio"].value   # == summary.csv renewable_ratio
+    result.headline["renewable_ratio"].value   # == summary.csv renewable_ratio (a pathway: "renewable_ratio@2050")
     result.files                               # memo/memo.ko.md, memo.ko.html, memo.en.md, memo.en.html, figures/*.png
 
-Everything is written atomically into `<run_dir>/memo/`; building one language keeps the other's files.
+A pathway run (summary.csv with a `period` column) gets the pathway memo (re300.report.pathway_memo). Everything is
+written atomically into `<run_dir>/memo/`; building one language keeps the other's files.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from . import figures as F
 from .assumptions import assumption_rows
 from .document import Box, Bullets, Document, Figure, Heading, Paragraph, Table, to_html, to_markdown
 from .headline import MIN_SHOWN_MW, HeadlineValue, export_links, headline, storage_technologies
+from .horizon import Horizon, horizon
 from .numbers import number, shown
 from .runcsv import RunResults, load_run
 from .text import LANGS, tr
@@ -60,63 +62,110 @@ def scenario_line(run: RunResults, lang: str) -> str:
 
 
 # ---- the headline box -----------------------------------------------------------------------------------------
-def headline_box(run: RunResults, hl: dict[str, HeadlineValue], lang: str) -> Box:
+# Each row is a function (run, hl, lang) -> [(label, text, sub-items)] (none, one or several rows); HEADLINE_ROWS lists
+# them in order, so a new headline number is one function and one entry.
+Row = tuple[str, str, list[str]]
+
+
+def row_ratio(run, hl, lang) -> list[Row]:
+    return [(tr("hl_ratio", lang), tr("hl_ratio_val", lang, ratio=number(hl["renewable_ratio"].value, "ratio"),
+                                      target=number(hl["renewable_target_ratio"].value, "ratio")), [])]
+
+
+def row_cost(run, hl, lang) -> list[Row]:
     f = lambda key: fmt(hl, key, lang)  # noqa: E731
-    items: list[tuple[str, str]] = []
-    subs: dict[str, list[str]] = {}
+    text = tr("hl_cost_val", lang, cost=f("total_system_cost"), avg=f("average_cost_per_mwh_delivered"),
+              demand=f("honam_consumption"), exports=f("exports_delivered"))
+    subs = []
+    if hl["exports_delivered"].value > 0:
+        subs = [tr("hl_cost_split_honam", lang, cost=f("cost_honam_supply"), avg=f("average_cost_honam_supply")),
+                tr("hl_cost_split_export", lang, cost=f("cost_export_service"), avg=f("average_cost_export_service")),
+                tr("hl_cost_split_how", lang, demand=f("honam_consumption"), sent=f("energy_sent_to_capital"))]
+    subs.append(tr("hl_cost_per_demand", lang, avg=f("average_cost_per_mwh_demand")))
+    return [(tr("hl_cost", lang), text, subs)]
+
+
+def row_shadow(run, hl, lang) -> list[Row]:
+    f = lambda key: fmt(hl, key, lang)  # noqa: E731
+    if run.resolved.get("targets", {}).get("export_share"):
+        text = tr("hl_shadow_val", lang, re=f("renewable_target_shadow_price"), ex=f("export_target_shadow_price"))
+    else:
+        text = tr("hl_shadow_val_noexport", lang, re=f("renewable_target_shadow_price"))
+    return [(tr("hl_shadow", lang), text, [])]
+
+
+def row_build(run, hl, lang) -> list[Row]:
+    new_power = [v for k, v in hl.items() if k.startswith("new_power:")]
+    by_tech: dict[str, float] = {}
+    for v in new_power:
+        tech = v.key.split(":")[2]
+        by_tech[tech] = by_tech.get(tech, 0.0) + v.value
+    subs = [f"{run.technology_name(t, lang)}: {shown(mw, 'gw2', lang)}"
+            for t, mw in sorted(by_tech.items(), key=lambda kv: -kv[1])]
+    return [(tr("hl_build", lang), tr("hl_build_val", lang, total_gw=shown(sum(v.value for v in new_power), "gw", lang)),
+             subs)]
+
+
+def row_corridor(run, hl, lang) -> list[Row]:
+    f = lambda key: fmt(hl, key, lang)  # noqa: E731
+    subs = [tr("hl_corridor_item", lang, name=F.asset_label(run, link, lang), total=f(f"corridor_capacity_total:{link}"),
+               new=f(f"corridor_capacity_new:{link}"), twh=f(f"corridor_energy_forward:{link}"),
+               util=f(f"corridor_utilisation:{link}")) for link in export_links(run)]
+    return [(tr("hl_corridor", lang), "", subs)]
+
+
+def row_exports(run, hl, lang) -> list[Row]:
+    return [(tr("hl_exports", lang), tr("hl_exports_val", lang, twh=fmt(hl, "exports_delivered", lang),
+                                        ratio=number(hl["export_ratio"].value, "ratio")), [])]
+
+
+def row_curtailment(run, hl, lang) -> list[Row]:
+    return [(tr("hl_curtail", lang), tr("hl_curtail_val", lang, twh=fmt(hl, "curtailment", lang),
+                                        share=fmt(hl, "curtailment_share", lang)), [])]
+
+
+def row_storage(run, hl, lang) -> list[Row]:
+    f = lambda key: fmt(hl, key, lang)  # noqa: E731
+    subs = [tr("hl_storage_item", lang, name=run.technology_name(t, lang), p_total=f(f"storage_power_total:{t}"),
+               e_total=f(f"storage_energy_total:{t}"), p_new=f(f"storage_power_new:{t}"), e_new=f(f"storage_energy_new:{t}"))
+            for t in storage_technologies(run)]
+    return [(tr("hl_storage", lang), "", subs)]
+
+
+def row_emissions(run, hl, lang) -> list[Row]:
+    f = lambda key: fmt(hl, key, lang)  # noqa: E731
+    hash_note = tr("hash_changed" if any(k.endswith("constants.csv") for k in run.input_changes) else "hash_ok", lang)
+    grid = hl["honam_consumption"].value * hl["grid_emission_factor"].value
+    return [(tr("hl_emissions", lang), tr(
+        "hl_emissions_val", lang, avoided=f("emissions_avoided"), consumption=f("honam_consumption"),
+        ef=f("grid_emission_factor"), hash_note=hash_note, grid=shown(grid, "mt", lang), emitted=f("emissions"),
+        nonre=f("nonrenewable_supply")), [])]
+
+
+HEADLINE_ROWS = (row_ratio, row_cost, row_shadow, row_build, row_corridor, row_exports, row_curtailment, row_storage,
+                 row_emissions)
+
+
+def headline_warnings(hl: dict[str, HeadlineValue], lang: str) -> list[str]:
+    f = lambda key: fmt(hl, key, lang)  # noqa: E731
     warnings = []
     if hl["unserved_energy"].value > 1e-6:
         warnings.append(tr("hl_unserved", lang, twh=f("unserved_energy")))
     if hl["renewable_shortfall"].value + hl["export_shortfall"].value > 1e-6:
         warnings.append(tr("hl_shortfall", lang, re=f("renewable_shortfall"), ex=f("export_shortfall"),
                            pen=f("shortfall_penalty")))
+    return warnings
 
-    items.append((tr("hl_ratio", lang), tr("hl_ratio_val", lang, ratio=number(hl["renewable_ratio"].value, "ratio"),
-                                              target=number(hl["renewable_target_ratio"].value, "ratio"))))
-    items.append((tr("hl_cost", lang), tr("hl_cost_val", lang, cost=f("total_system_cost"),
-                                             avg=f("average_cost_per_mwh_demand"))))
-    has_export = bool(run.resolved.get("targets", {}).get("export_share"))
-    if has_export:
-        shadow = tr("hl_shadow_val", lang, re=f("renewable_target_shadow_price"), ex=f("export_target_shadow_price"))
-    else:
-        shadow = tr("hl_shadow_val_noexport", lang, re=f("renewable_target_shadow_price"))
-    items.append((tr("hl_shadow", lang), shadow))
 
-    new_power = [v for k, v in hl.items() if k.startswith("new_power:")]
-    label = tr("hl_build", lang)
-    items.append((label, tr("hl_build_val", lang, total_gw=shown(sum(v.value for v in new_power), "gw", lang))))
-    by_tech: dict[str, float] = {}
-    for v in new_power:
-        tech = v.key.split(":")[2]
-        by_tech[tech] = by_tech.get(tech, 0.0) + v.value
-    subs[label] = [f"{run.technology_name(t, lang)}: {shown(mw, 'gw2', lang)}" for t, mw in
-                   sorted(by_tech.items(), key=lambda kv: -kv[1])]
-
-    label = tr("hl_corridor", lang)
-    items.append((label, ""))
-    subs[label] = [
-        tr("hl_corridor_item", lang, name=F.asset_label(run, link, lang), total=f(f"corridor_capacity_total:{link}"),
-           new=f(f"corridor_capacity_new:{link}"), twh=f(f"corridor_energy_forward:{link}"),
-           util=f(f"corridor_utilisation:{link}"))
-        for link in export_links(run)
-    ]
-    items.append((tr("hl_exports", lang), tr("hl_exports_val", lang, twh=f("exports_delivered"),
-                                                ratio=number(hl["export_ratio"].value, "ratio"))))
-    items.append((tr("hl_curtail", lang), tr("hl_curtail_val", lang, twh=f("curtailment"), share=f("curtailment_share"))))
-    label = tr("hl_storage", lang)
-    items.append((label, ""))
-    subs[label] = [
-        tr("hl_storage_item", lang, name=run.technology_name(t, lang), p_total=f(f"storage_power_total:{t}"),
-           e_total=f(f"storage_energy_total:{t}"), p_new=f(f"storage_power_new:{t}"), e_new=f(f"storage_energy_new:{t}"))
-        for t in storage_technologies(run)
-    ]
-    hash_note = tr("hash_changed" if any(k.endswith("constants.csv") for k in run.input_changes) else "hash_ok", lang)
-    grid = hl["honam_consumption"].value * hl["grid_emission_factor"].value
-    items.append((tr("hl_emissions", lang), tr(
-        "hl_emissions_val", lang, avoided=f("emissions_avoided"), consumption=f("honam_consumption"),
-        ef=f("grid_emission_factor"), hash_note=hash_note, grid=shown(grid, "mt", lang), emitted=f("emissions"),
-        nonre=f("nonrenewable_supply"))))
-    return Box(tr("h_headline", lang), items, subs, warnings)
+def headline_box(run: RunResults, hl: dict[str, HeadlineValue], lang: str, rows=HEADLINE_ROWS) -> Box:
+    items: list[tuple[str, str]] = []
+    subs: dict[str, list[str]] = {}
+    for row in rows:
+        for label, text, sub in row(run, hl, lang):
+            items.append((label, text))
+            if sub:
+                subs[label] = sub
+    return Box(tr("h_headline", lang), items, subs, headline_warnings(hl, lang))
 
 
 def capacity_table(run: RunResults, lang: str) -> Table | None:
@@ -135,24 +184,89 @@ def capacity_table(run: RunResults, lang: str) -> Table | None:
                  numeric=[False, False, True, True, True, False])
 
 
-def limitations(run: RunResults, lang: str) -> list[str]:
-    blocks = F.series.modelled_blocks(run.weights.index)
-    weights = sorted({round(float(run.weights.loc[b].iloc[0]), 2) for b in blocks})
-    return tr("limits", lang, n_weeks=len(blocks), starts=", ".join(F.week_starts(run)),
-              weights="/".join(f"{w:g}" for w in weights)).split("\n")
+def limitations(run: RunResults, lang: str, hz: Horizon | None = None) -> list[str]:
+    hz = hz or horizon(run)
+    pathway = run.is_pathway or run.period is not None
+    if pathway:
+        word = tr(f"foresight_{run.resolved.get('pathway', {}).get('foresight', 'perfect')}", lang)
+        foresight = tr("limits_pathway", lang, foresight_word=word)
+    else:
+        foresight = tr("limits_single_year", lang)
+    return [tr("limits_horizon", lang, horizon=hz.text(lang))] + tr("limits", lang, foresight=foresight).split("\n")
+
+
+def run_dir_text(run: RunResults) -> str:
+    """The results folder as the memo names it: its own name (the memo lies in its memo/ subfolder), never a path of
+    the machine that wrote it."""
+    return run.run_dir.resolve().name + "/"
+
+
+def inputs_dir_text(run: RunResults) -> str:
+    """The run's input folder relative to the project root (its parent, re300.paths.project_root)."""
+    return run.inputs_dir.resolve().name + "/"
 
 
 def provenance(run: RunResults, lang: str) -> str:
     git = run.manifest.get("git", {})
-    return tr("prov_run", lang, run_dir=str(run.run_dir), status=run.manifest.get("solver", {}).get("status", "?"),
+    return tr("prov_run", lang, run_dir=run_dir_text(run), status=run.manifest.get("solver", {}).get("status", "?"),
               rev=str(git.get("revision", "?"))[:12], dirty=tr("prov_dirty", lang) if git.get("dirty") else "",
               hash=str(run.manifest.get("input_hash", "?"))[:16])
+
+
+# ---- figures ----------------------------------------------------------------------------------------------------
+# FIGURES lists the memo's figures in order: each entry (run, lang, fig_dir, hz) -> blocks (Figure, or a Paragraph
+# where a figure cannot be drawn), so a new figure is one function and one entry (`single` wraps the usual
+# fig_*(run, lang, path, hz) -> caption | None).
+def single(name: str, title_key: str, draw):
+    def blocks(run: RunResults, lang: str, fig_dir: Path, hz: Horizon) -> list:
+        path = fig_dir / f"{name}.{lang}.png"
+        caption = draw(run, lang, path, hz)
+        return [] if caption is None else [Figure(path, tr(title_key, lang), caption)]
+
+    return blocks
+
+
+def dispatch_weeks(run: RunResults, lang: str, fig_dir: Path, hz: Horizon) -> list:
+    """The spring, summer and winter weeks on the calendar (series.WEEK_RULES), or a sentence where none is modelled."""
+    out: list[Figure | Paragraph] = []
+    h, weeks = F.season_weeks(run)
+    for season in ("spring", "summer", "winter"):
+        title = tr("fig_dispatch", lang, season=tr(f"season_{season}", lang))
+        if weeks[season] is None:
+            out.append(Paragraph(f"**{title}:** " + tr("no_season_week", lang, season=tr(f"season_{season}", lang),
+                                                        months=tr(f"months_{season}", lang), horizon=hz.text(lang))))
+            continue
+        path = fig_dir / f"dispatch_{season}.{lang}.png"
+        out.append(Figure(path, title, F.fig_dispatch(run, lang, path, season, h, weeks[season], hz)))
+    return out
+
+
+def _no_horizon(fn):
+    return lambda run, lang, path, hz: fn(run, lang, path)
+
+
+FIGURES = (
+    single("capacity", "fig_capacity", _no_horizon(F.fig_capacity)),
+    single("map", "fig_map", _no_horizon(F.fig_map)),
+    dispatch_weeks,
+    single("monthly_balance", "fig_monthly", F.fig_monthly),
+    single("storage_level", "fig_storage", F.fig_storage),
+    single("price_duration", "fig_price", F.fig_price_duration),
+    single("costs", "fig_costs", _no_horizon(F.fig_costs)),
+)
+
+
+def draw_figures(run: RunResults, lang: str, fig_dir: Path, figures=FIGURES, hz: Horizon | None = None) -> list:
+    hz = hz or horizon(run)
+    return [block for figure in figures for block in figure(run, lang, fig_dir, hz)]
 
 
 # ---- the memo ---------------------------------------------------------------------------------------------------
 def memo_document(run: RunResults, hl: dict[str, HeadlineValue], lang: str, fig_dir: Path) -> Document:
     doc = Document(tr("title", lang, scenario=run.scenario), lang)
+    hz = horizon(run)
     doc.add(Paragraph(scenario_line(run, lang)))
+    doc.add(Paragraph(tr("horizon_line", lang, horizon=hz.text(lang), note=hz.note(lang)), css="small"))
     if lang == "en" and run.description:
         doc.add(Paragraph(run.description, css="small"))
     doc.add(Paragraph(tr("lang_switch", lang), css="small"))
@@ -163,42 +277,26 @@ def memo_document(run: RunResults, hl: dict[str, HeadlineValue], lang: str, fig_
     doc.add(table if table is not None else Paragraph(tr("nothing_built", lang)))
 
     doc.add(Heading(tr("h_figures", lang)))
-    figs: list[Figure | Paragraph] = []
+    doc.add(*draw_figures(run, lang, fig_dir, hz=hz))
+    add_closing_sections(doc, run, lang, hz)
+    return doc
 
-    def draw(name, fn, title, *args):
-        path = fig_dir / f"{name}.{lang}.png"
-        caption = fn(run, lang, path, *args)
-        figs.append(Figure(path, title, caption))
 
-    draw("capacity", F.fig_capacity, tr("fig_capacity", lang))
-    draw("map", F.fig_map, tr("fig_map", lang))
-    h, weeks = F.season_weeks(run)
-    for season in ("spring", "summer", "winter"):
-        title = tr("fig_dispatch", lang, season=tr(f"season_{season}", lang))
-        if weeks[season] is None:
-            figs.append(Paragraph(f"**{title}:** " + tr("no_season_week", lang, season=tr(f"season_{season}", lang),
-                                                           months=tr(f"months_{season}", lang),
-                                                           starts=", ".join(F.week_starts(run)))))
-        else:
-            draw(f"dispatch_{season}", F.fig_dispatch, title, season, h, weeks[season])
-    draw("price_duration", F.fig_price_duration, tr("fig_price", lang))
-    draw("monthly_balance", F.fig_monthly, tr("fig_monthly", lang))
-    draw("costs", F.fig_costs, tr("fig_costs", lang))
-    doc.add(*figs)
-
+def add_closing_sections(doc: Document, run: RunResults, lang: str, hz: Horizon, extra_files: str = "") -> None:
+    """Assumptions with their sources, limitations and provenance (single-year and pathway memos alike)."""
     doc.add(Heading(tr("h_assumptions", lang)))
-    doc.add(Paragraph(tr("assumptions_intro", lang, inputs_dir=str(run.inputs_dir))))
+    doc.add(Paragraph(tr("assumptions_intro", lang, inputs_dir=inputs_dir_text(run))))
     if run.input_changes:
         doc.add(Paragraph("⚠ " + tr("inputs_changed", lang, files=", ".join(run.input_changes)), css="warning"))
     headers = [tr(k, lang) for k in ("col_quantity", "col_value", "col_unit", "col_status", "col_source")]
     doc.add(Table(headers, assumption_rows(run, lang), numeric=[False, True, False, False, False]))
 
     doc.add(Heading(tr("h_limits", lang)))
-    doc.add(Bullets(limitations(run, lang)))
+    doc.add(Bullets(limitations(run, lang, hz)))
     doc.add(Heading(tr("h_provenance", lang)))
-    doc.add(Paragraph(tr("generated_from", lang, run_dir=str(run.run_dir), inputs_dir=str(run.inputs_dir)), css="small"))
+    doc.add(Paragraph(tr("generated_from", lang, run_dir=run_dir_text(run), inputs_dir=inputs_dir_text(run),
+                         extra=extra_files), css="small"))
     doc.add(Paragraph(provenance(run, lang), css="small"))
-    return doc
 
 
 def _keep_other_languages(old: Path, new: Path, langs: tuple[str, ...]) -> None:
@@ -227,11 +325,21 @@ def build_memo(run_dir, langs=LANGS) -> MemoResult:
     """Write `<run_dir>/memo/memo.<lang>.md|html` and `memo/figures/*.<lang>.png` from the run's CSVs."""
     langs = check_langs(langs)
     run = load_run(run_dir)
-    hl = headline(run)
+    if run.is_pathway:
+        from .pathway_memo import pathway_headline
+
+        hl = pathway_headline(run)
+    else:
+        hl = headline(run)
     memo_dir = Path(run_dir) / "memo"
     with atomic_output_dir(memo_dir) as tmp:
         _keep_other_languages(memo_dir, tmp, langs)
-        docs = {lang: memo_document(run, hl, lang, tmp / "figures") for lang in langs}
+        if run.is_pathway:
+            from .pathway_memo import pathway_document
+
+            docs = {lang: pathway_document(run, hl, lang, tmp / "figures") for lang in langs}
+        else:
+            docs = {lang: memo_document(run, hl, lang, tmp / "figures") for lang in langs}
         write_documents(docs, tmp)
     files = sorted(p for p in memo_dir.rglob("*") if p.is_file() and any(f".{lang}." in p.name for lang in langs))
     return MemoResult(Path(run_dir), memo_dir, hl, files)

@@ -15,6 +15,7 @@ KINDS: dict[str, tuple[float, int, str, str]] = {
     "twh_small": (1e6, 2, "TWh/yr", "TWh/년"),
     "gwh": (1e3, 1, "GWh", "GWh"),
     "trillion_krw": (1e12, 2, "trillion KRW/yr", "조 원/년"),
+    "trillion_krw_pv": (1e12, 2, "trillion KRW", "조 원"),
     "krw_per_mwh": (1.0, 0, "KRW/MWh", "원/MWh"),
     "gw": (1e3, 1, "GW", "GW"),
     "gw2": (1e3, 2, "GW", "GW"),

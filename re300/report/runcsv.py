@@ -28,7 +28,17 @@ COLUMNS = {
     "transmission.csv": ["link", "from_region", "to_region", "quantity", "value", "unit"],
     "prices.csv": ["time", "region", "value", "weight_h", "unit"],
     "hourly.csv": ["time", "region", "quantity", "value", "unit"],
+    "calendar.csv": ["time", "snapshot", "weight_h"],
+    "storage_level.csv": ["time", "region", "technology", "value", "unit"],
 }
+# pathway runs also write these (besides a leading `period` column in the tables above)
+PATHWAY_COLUMNS = {
+    "capacity_trajectory.csv": ["period", "region", "technology", "kind", "existing", "new", "built", "retired", "total",
+                                "unit"],
+}
+PATHWAY_NUMERIC = {"capacity_trajectory.csv": ["existing", "new", "built", "retired", "total"]}
+# written by `re300 solve` since the calendar view (issue 13): a run solved before needs solving again
+CALENDAR_FILES = ("calendar.csv", "storage_level.csv")
 NUMERIC = {
     "summary.csv": ["value"],
     "capacity.csv": ["existing", "new", "total"],
@@ -37,9 +47,11 @@ NUMERIC = {
     "transmission.csv": ["value"],
     "prices.csv": ["value", "weight_h"],
     "hourly.csv": ["value"],
+    "calendar.csv": ["weight_h"],
+    "storage_level.csv": ["value"],
 }
 SUMMARY_METRICS = (
-    "total_system_cost", "shortfall_penalty", "average_cost_per_mwh_demand", "honam_consumption", "renewable_ratio",
+    "total_system_cost", "shortfall_penalty", "average_cost_per_mwh_delivered", "average_cost_per_mwh_demand", "honam_consumption", "renewable_ratio",
     "renewable_target_ratio", "renewable_available", "curtailment", "curtailment_share", "exports_delivered",
     "export_ratio", "nonrenewable_supply", "emissions", "unserved_energy", "renewable_shortfall", "export_shortfall",
     "renewable_target_shadow_price", "export_target_shadow_price", "average_price_honam",
@@ -65,12 +77,16 @@ def _display_name(table: pd.DataFrame, key: str, lang: str) -> str:
 
 @dataclass
 class RunResults:
-    """The CSV tables of one run (values exactly as written by `re300 solve`)."""
+    """The CSV tables of one run (values exactly as written by `re300 solve`).
+
+    A pathway run holds every investment period (`periods`; its CSVs start with a `period` column, summary metrics are
+    the pathway-wide rows of period `all`); `for_period(year)` gives one period shaped like a single-year run."""
 
     run_dir: Path
     tables: dict[str, pd.DataFrame]
     manifest: dict
     summary_units: dict[str, str] = field(default_factory=dict)
+    period: int | None = None  # set on the view of one period of a pathway
 
     # ---- identity -----------------------------------------------------------------------------------
     @property
@@ -89,14 +105,48 @@ class RunResults:
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
 
+    # ---- pathways -----------------------------------------------------------------------------------
+    @cached_property
+    def periods(self) -> list[int]:
+        """The investment periods of a pathway run (years, in order); [] for a single-year run or a period's view."""
+        s = self.tables["summary.csv"]
+        if self.period is not None or "period" not in s:
+            return []
+        return sorted({int(p) for p in s["period"].astype(str) if p != "all"})
+
+    @property
+    def is_pathway(self) -> bool:
+        return bool(self.periods)
+
+    def for_period(self, year: int) -> "RunResults":
+        """One period of a pathway: every table's rows of that period without the `period` column (tables without
+        one, e.g. capacity_trajectory.csv, are left out)."""
+        if int(year) not in self.periods:
+            raise ResultsError(f"{self.run_dir / 'summary.csv'}: no period {year} (periods "
+                               f"{', '.join(map(str, self.periods)) or 'none: not a pathway run'})")
+        tables = {}
+        for name, frame in self.tables.items():
+            if "period" not in frame:
+                continue
+            keep = frame["period"].astype(str) == str(int(year))
+            tables[name] = frame[keep].drop(columns="period").reset_index(drop=True)
+        s = tables["summary.csv"]
+        view = RunResults(self.run_dir, tables, self.manifest, dict(zip(s["metric"], s["unit"])), period=int(year))
+        view.__dict__["inputs"] = self.inputs  # the same input tables: read them once
+        return view
+
     @cached_property
     def summary(self) -> dict[str, float]:
+        """metric -> value (a pathway run: its pathway-wide rows, period `all`)."""
         s = self.tables["summary.csv"]
+        if self.is_pathway:
+            s = s[s["period"].astype(str) == "all"]
         return dict(zip(s["metric"], s["value"].astype(float)))
 
     def metric(self, name: str) -> float:
         if name not in self.summary:
-            raise ResultsError(f"{self.run_dir / 'summary.csv'}: metric '{name}' not found "
+            where = f" in period {self.period}" if self.period is not None else ""
+            raise ResultsError(f"{self.run_dir / 'summary.csv'}: metric '{name}' not found{where} "
                                f"(expected a row with metric = {name}, as `re300 solve` writes)")
         return float(self.summary[name])
 
@@ -106,6 +156,22 @@ class RunResults:
         p = self.tables["prices.csv"]
         w = p.groupby("time", sort=True)["weight_h"].first()
         return w.astype(float)
+
+    @cached_property
+    def calendar(self) -> pd.DataFrame:
+        """calendar.csv: index the calendar hours of the year, columns `snapshot` (the hourly.csv time whose values the
+        hour takes; NaT where not modelled, `not_modelled` in the file) and `weight_h` (hours of the year the calendar hour stands for)."""
+        c = self.tables["calendar.csv"]
+        return c.set_index("time")[["snapshot", "weight_h"]]
+
+    @cached_property
+    def storage_levels(self) -> pd.DataFrame:
+        """storage_level.csv as a frame: index calendar hours, columns (technology, region) [MWh]."""
+        s = self.tables["storage_level.csv"]
+        if s.empty:
+            return pd.DataFrame(index=self.calendar.index)
+        wide = s.pivot_table(index="time", columns=["technology", "region"], values="value", aggfunc="first")
+        return wide.reindex(self.calendar.index)
 
     @cached_property
     def hourly_wide(self) -> pd.DataFrame:
@@ -184,17 +250,23 @@ class RunResults:
 
 
 def _read(run_dir: Path, name: str) -> pd.DataFrame:
+    """One result CSV, its columns (COLUMNS, PATHWAY_COLUMNS), numbers and times checked."""
+    columns = COLUMNS.get(name) or PATHWAY_COLUMNS[name]
+    numeric = NUMERIC.get(name) or PATHWAY_NUMERIC[name]
     path = run_dir / name
     if not path.is_file():
-        raise ResultsError(f"{path}: file missing (expected the {name} that `re300 solve` writes into {run_dir})")
+        again = (" (runs solved before the calendar view was added lack it: solve the scenario again)"
+                 if name in CALENDAR_FILES else "")
+        raise ResultsError(f"{path}: file missing (expected the {name} that `re300 solve` writes into "
+                           f"{run_dir}){again}")
     try:
         df = pd.read_csv(path, keep_default_na=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
         raise ResultsError(f"{path}: not a readable CSV ({' '.join(str(e).split())})") from None
-    missing = [c for c in COLUMNS[name] if c not in df.columns]
+    missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise ResultsError(f"{path}: column '{missing[0]}' missing (expected columns {', '.join(COLUMNS[name])})")
-    for col in NUMERIC[name]:
+        raise ResultsError(f"{path}: column '{missing[0]}' missing (expected columns {', '.join(columns)})")
+    for col in numeric:
         values = pd.to_numeric(df[col], errors="coerce")
         bad = values.isna() & df[col].notna()
         if bad.any():
@@ -202,12 +274,13 @@ def _read(run_dir: Path, name: str) -> pd.DataFrame:
             raise ResultsError(f"{path}, row {i + 2}, column '{col}': value {df[col].iat[i]!r} is not a number "
                                "(expected a number)")
         df[col] = values.astype(float) + 0.0  # + 0.0 turns -0 into 0
-    for col in ("time",):
+    for col in ("time", "snapshot"):
         if col in df.columns:
-            t = pd.to_datetime(df[col], errors="coerce")
-            if t.isna().any():
-                i = int(np.flatnonzero(t.isna().to_numpy())[0])
-                raise ResultsError(f"{path}, row {i + 2}, column 'time': value {df[col].iat[i]!r} is not a time "
+            t = pd.to_datetime(df[col], errors="coerce", format="ISO8601")
+            blank = (df[col].astype(str) == "not_modelled") if col == "snapshot" else pd.Series(False, index=df.index)
+            if (t.isna() & ~blank).any():
+                i = int(np.flatnonzero((t.isna() & ~blank).to_numpy())[0])
+                raise ResultsError(f"{path}, row {i + 2}, column '{col}': value {df[col].iat[i]!r} is not a time "
                                    "(expected YYYY-MM-DD HH:MM:SS, KST)")
             df[col] = t
     return df
@@ -220,11 +293,9 @@ def load_run(run_dir) -> RunResults:
         raise ResultsError(f"{run_dir}: results folder not found (expected outputs/<scenario>/ written by "
                            "`re300 solve models/<scenario>.yaml`)")
     tables = {name: _read(run_dir, name) for name in COLUMNS}
-    periods = tables["summary.csv"].get("period")
-    if periods is not None and len(set(periods.astype(str)) - {"all"}) > 1:
-        raise ResultsError(f"{run_dir / 'summary.csv'}: a multi-period (pathway) run with periods "
-                           f"{', '.join(sorted(set(periods.astype(str)) - {'all'}))}; the memo and comparison cover "
-                           "single-year runs only (use capacity_trajectory.csv and summary.csv for pathways)")
+    pathway = "period" in tables["summary.csv"]
+    if pathway:
+        tables.update({name: _read(run_dir, name) for name in PATHWAY_COLUMNS})
     mpath = run_dir / "manifest.json"
     if not mpath.is_file():
         raise ResultsError(f"{mpath}: file missing (expected the manifest.json that `re300 solve` writes)")
@@ -234,6 +305,7 @@ def load_run(run_dir) -> RunResults:
         raise ResultsError(f"{mpath}: not valid JSON ({e})") from None
     run = RunResults(run_dir=run_dir, tables=tables, manifest=manifest,
                      summary_units=dict(zip(tables["summary.csv"]["metric"], tables["summary.csv"]["unit"])))
-    for m in SUMMARY_METRICS:
-        run.metric(m)
+    for view in [run.for_period(y) for y in run.periods] if pathway else [run]:
+        for m in SUMMARY_METRICS:
+            view.metric(m)
     return run

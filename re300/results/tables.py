@@ -102,7 +102,9 @@ def price_table(ds: xr.Dataset) -> pd.DataFrame:
 
 
 def hourly_table(ds: xr.Dataset) -> pd.DataFrame:
-    """Per region and snapshot: demand, dispatch by technology, storage, imports/exports, curtailment [MW]."""
+    """Per region and snapshot: demand, dispatch by technology, storage, imports/exports, curtailment [MW], with the
+    hours of the year the snapshot stands for (`weight_h`). The rows are the LP's snapshots, not calendar hours: on
+    representative days a snapshot is one segment of a typical day; calendar.csv maps every hour of the year to one."""
     frames = []
 
     def add(da, quantity, tech_dim=True):
@@ -124,6 +126,7 @@ def hourly_table(ds: xr.Dataset) -> pd.DataFrame:
     net = net_import_mw(ds)
     add(net, "net_import", False)
     out = pd.concat(frames, ignore_index=True)
+    out["weight_h"] = out["time"].map(dict(zip(ds["time"].values, ds["weight_h"].values)))
     out["unit"] = "MW"
     return out
 
@@ -209,6 +212,7 @@ def summary(ds: xr.Dataset) -> dict[str, tuple[float, str]]:
     total_cost = float(ds["cost_krw_per_yr"].where(~is_penalty & ~is_credit).sum())
     credits = {c: -float(ds["cost_krw_per_yr"].where(ds["cost_component"] == c).sum()) for c in CREDIT_COMPONENTS}
     net_cost = total_cost - sum(credits.values())
+    delivered = consumption + exports + flows["sold_electricity"]
     out = {
         # the real annual cost of the plan; target shortfall penalties are reported apart (they are not a cost
         # anybody pays, only the price that made the LP prefer meeting the target)
@@ -219,7 +223,15 @@ def summary(ds: xr.Dataset) -> dict[str, tuple[float, str]]:
         "net_system_cost": (net_cost, "KRW/yr (total system cost minus the two above)"),
         "shortfall_penalty": (penalty, "KRW/yr"),
         "objective": (net_cost + penalty, "KRW/yr"),
-        "average_cost_per_mwh_demand": (total_cost / consumption if consumption else np.nan, "KRW/MWh"),
+        # per MWh delivered: the plan serves Honam demand, delivers the exports and makes the hydrogen sold (in MWh of
+        # the electricity behind it) — the headline cost metric
+        "average_cost_per_mwh_delivered": (total_cost / delivered if delivered else np.nan,
+                                           "KRW/MWh delivered (Honam demand + exports delivered + electricity for "
+                                           "hydrogen sold)"),
+        "net_cost_per_mwh_delivered": (net_cost / delivered if delivered else np.nan,
+                                       "KRW/MWh delivered, after the value of what exports and hydrogen displace"),
+        "average_cost_per_mwh_demand": (total_cost / consumption if consumption else np.nan,
+                                        "KRW/MWh of Honam demand (the whole cost, exports included, over Honam demand)"),
         "honam_consumption": (consumption, "MWh/yr"),
         "renewable_generation": (re_gen, "MWh/yr"),
         "renewable_counted": (counted, "MWh/yr"),
@@ -238,6 +250,7 @@ def summary(ds: xr.Dataset) -> dict[str, tuple[float, str]]:
         "nonrenewable_beyond_honam_load": (flows["nonrenewable_beyond_load"],
                                            "MWh/yr (non-renewable energy entering Honam beyond its served load: "
                                            "0 with renewable-only exports)"),
+        "export_target_ratio": (float(ds["input_export_share"]), "fraction of consumption"),
         "nonrenewable_supply": (nonre, "MWh/yr"),
         "emissions": (emissions, "tCO2/yr"),
         "storage_losses": (storage_loss, "MWh/yr"),
@@ -388,6 +401,8 @@ def by_period(ds: xr.Dataset, tables_of) -> dict[str, pd.DataFrame]:
     return out
 
 
+from .calendar import calendar_table, storage_level_table  # noqa: E402  (calendar imports nothing from here)
+
 TABLES = {
     "capacity.csv": capacity_table,
     "energy.csv": energy_table,
@@ -396,4 +411,6 @@ TABLES = {
     "prices.csv": price_table,
     "hourly.csv": hourly_table,
     "summary.csv": summary_table,
+    "calendar.csv": calendar_table,
+    "storage_level.csv": storage_level_table,
 }
