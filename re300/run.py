@@ -88,7 +88,9 @@ def prepare(sc, phases: Phases, cache_dir: Path | None = None):
         honam_peak_mw = float(demand.to_numpy(float).sum(axis=1).max())  # before any aggregation (adequacy rule)
         if sc.exports.absorption == "limited" and tables.export_regions:
             # the export regions' own demand (measured national shape) bounds what they can take
-            demand = pd.concat([demand, export_region_demand(tables, cf.index, sc.demand.base_year)], axis=1)
+            # (the KPX national shape; on the sector shapes, Honam's own total shape, see export_region_demand)
+            own = None if sc.demand.shape == "measured" else demand.to_numpy(float).sum(axis=1)
+            demand = pd.concat([demand, export_region_demand(tables, cf.index, sc.demand.base_year, own)], axis=1)
     with phases("snapshots"):
         snap = select_snapshots(sc.time, cf, demand)
         snap.info["honam_peak_mw"] = honam_peak_mw

@@ -78,11 +78,14 @@ def test_discounted_total_is_the_weighted_sum_of_period_costs(pathway_run):
 
 def test_pathway_respects_retirements_availability_and_build_rates(pathway_run):
     cap = pd.read_csv(pathway_run / "capacity.csv")
-    # Hanbit licence expiries (existing_vintages.csv): 7,700 MW of Jeonnam non-renewable supply minus units 1-2
-    # (950 MW each, out from 2026/2027) = 5,800 in 2030 and 2034; minus units 3-4 (out 2035/2036) = 3,800 in 2040;
-    # minus units 5-6 (out 2042/2043) = 1,800 from 2045.
+    # Honam's fleet retires on the years of inputs/existing_vintages.csv (Hanbit licence expiries, 30-year thermal
+    # lives): a vintage is in service in period y when first_year <= y < retire_year, recomputed here with pandas
+    v = pd.read_csv(REPO / "inputs" / "existing_vintages.csv")
+    v = v[(v.region == "jeonnam") & (v.technology == "nonrenewable_supply") & (v.parameter == "existing")]
+    expected = [v.loc[(v.first_year <= y) & (v.retire_year.isna() | (v.retire_year > y)), "value"].sum() for y in YEARS]
+    assert expected[0] > expected[-1] > 0  # units retire over the pathway (Hanbit 1-6 by 2043)
     nr = cap[(cap.region == "jeonnam") & (cap.technology == "nonrenewable_supply") & (cap.kind == "power")]
-    assert nr.sort_values("period")["existing"].tolist() == pytest.approx([5800, 5800, 3800, 1800, 1800])
+    assert nr.sort_values("period")["existing"].tolist() == pytest.approx(expected)
     tr = pd.read_csv(pathway_run / "transmission.csv").set_index(["period", "link", "quantity"])["value"]
     # availability_years.csv: no Jeonnam->capital HVDC before 2036 (so none in 2030, 2034); Jeonbuk->capital at
     # most 2,000 MW new before 2036

@@ -26,6 +26,7 @@ from re300.report.compare import build_comparison
 from re300.report.fonts import FONT_FAMILY, font_path
 from re300.report.memo import build_memo
 from re300.report.runcsv import ResultsError
+from re300.results import tables as T
 
 pytestmark = pytest.mark.slow  # solves scenarios end to end (make test-fast skips it)
 
@@ -82,7 +83,7 @@ def test_headline_values_equal_the_csvs(quick_dir, memo):
     cap = csv(quick_dir, "capacity.csv")
     built = cap[cap["new"] >= 0.5]
     expected = {f"new_{r.kind}:{r.region}:{r.technology}": r.new for r in built.itertuples()}
-    got = {k: v.value for k, v in hl.items() if k.startswith(("new_power:", "new_energy:"))}
+    got = {k: v.value for k, v in hl.items() if k.startswith(("new_power:", "new_charge_power:", "new_energy:"))}
     assert got == expected
     assert len(expected) >= 8
     # storage and the corridor
@@ -295,8 +296,12 @@ def test_open_results_and_helpers_agree_with_the_csvs(quick_dir, tmp_path):
     assert monthly.groupby(level="region").sum().loc["jeonnam", "demand"] == pytest.approx(bal.loc["jeonnam", "demand"])
     assert access.curtailment_by_month(ds).to_numpy().sum() == pytest.approx(s["curtailment"], rel=1e-9)
     flows = access.flows_to_capital(ds)
-    assert set(flows.index) == {"jeonnam_capital", "jeonbuk_capital"}
-    assert flows["energy_delivered_mwh"].sum() == pytest.approx(s["exports_delivered"], rel=1e-9)
+    into_capital = {str(l) for l in ds.link.values if str(ds["link_to"].sel(link=l).values) == "capital"}
+    assert set(flows.index) == into_capital >= {"jeonnam_capital", "jeonbuk_capital", "honam_north_ac"}
+    # exports are counted net of what comes back over the two-way AC route (delivered forward − sent backward)
+    back = float(T.annual(ds["flow_backward_mw"].sel(link=list(into_capital)), ds).sum())
+    assert flows["energy_delivered_mwh"].sum() - back == pytest.approx(s["exports_delivered"], rel=1e-9)
+    assert flows["net_delivered_mwh"].sum() == pytest.approx(s["exports_delivered"], rel=1e-9)
     cap = access.capacity_table(ds)
     c = csv(quick_dir, "capacity.csv")
     c = c[c["kind"] == "power"].set_index(["region", "technology"])

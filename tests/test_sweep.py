@@ -88,10 +88,17 @@ def test_merged_dataset_has_a_scenario_dimension_matching_each_member(first_run)
         for r in power.itertuples():
             assert float(ds["capacity_new_mw"].sel(scenario=name, technology=r.technology, region=r.region)) == pytest.approx(r.new, rel=1e-9, abs=1e-6)
         costs = pd.read_csv(report.sweep_dir / "members" / name / "costs.csv")
-        assert float(ds["cost_krw_per_yr"].sel(scenario=name).sum()) == pytest.approx(costs["value"].sum(), rel=1e-9)
-        # the headline cost is the sum of the cost items other than target penalties
-        system = float(ds["cost_krw_per_yr"].sel(scenario=name).where(ds["cost_asset_kind"] != "target").sum())
+        # costs.csv holds 10 significant digits per item; credits (negative items) cancel part of the sum, so the
+        # rounding is bounded by the sum of magnitudes
+        assert float(ds["cost_krw_per_yr"].sel(scenario=name).sum()) == pytest.approx(
+            costs["value"].sum(), abs=1e-9 * costs["value"].abs().sum())
+        # the headline cost (gross) is the sum of the cost items other than target penalties and the credits (value
+        # of displaced generation, hydrogen sales: negative items); net = gross − credits
+        c = ds["cost_krw_per_yr"].sel(scenario=name)
+        credit = ds["cost_component"].isin(["displaced_generation", "product_sales"])
+        system = float(c.where((ds["cost_asset_kind"] != "target") & ~credit).sum())
         assert system == pytest.approx(own["total_system_cost"], rel=1e-9)
+        assert system + float(c.where(credit).sum()) == pytest.approx(own["net_system_cost"], rel=1e-9)
     # one week only: every member has the same snapshots, so the hourly series are merged too
     assert ds.sizes["time"] == 168 and "price_krw_per_mwh" in ds
 

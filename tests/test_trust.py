@@ -74,7 +74,7 @@ def test_verify_passes_on_a_fresh_run(quick_runs, capsys):
     assert cli.main(["verify", str(run)]) == 0
     out = capsys.readouterr().out
     assert _cli_verdicts(out) == dict.fromkeys(["input_hashes", "solver", "energy_balance", "renewable_target",
-                                                "export_commitment", "costs", "csv_tables"], True)
+                                                "export_commitment", "costs", "csv_tables", "deliverability"], True)
     assert out.strip().endswith("all 8 checks passed")
 
 
@@ -346,12 +346,16 @@ def test_quick_with_an_unreachable_target_and_no_slack_fails_with_the_subset(qui
 def test_quick_summary_and_binding_limits_agree(quick_runs):
     run = quick_runs[0]
     limits = pd.read_csv(run / "binding_limits.csv")
-    assert list(limits.columns) == ["kind", "name", "region", "value", "limit", "unit"]
+    assert list(limits.columns) == ["kind", "name", "region", "value", "limit", "unit", "status"]
     ds = xr.open_dataset(run / "results.nc", engine="h5netcdf")
+    # a binding potential carries the status of its row in inputs/capacities.csv (read here independently)
+    rows = pd.read_csv(REPO / "inputs" / "capacities.csv")
+    status = rows[rows.parameter == "potential"].set_index(["technology", "region"])["status"]
     for r in limits[limits.kind == "generator_potential"].itertuples():
         new = ds["capacity_new_mw"].sel(technology=r.name, region=r.region).item()
         cap = ds["input_generator_max_new_mw"].sel(technology=r.name, region=r.region).item()
         assert new == pytest.approx(cap, rel=1e-6) and r.limit == pytest.approx(cap)
+        assert r.status == status[(r.name, r.region)]
     summary = pd.read_csv(run / "summary.csv")
     rows = summary[summary.metric.str.startswith("binding_limit:")]
     assert len(rows) == len(limits)

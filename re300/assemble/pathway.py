@@ -140,20 +140,25 @@ def _has_vintages(tables, region, tech, param) -> bool:
 
 def _build_rate_limits(sc, tables, base: ModelData) -> pd.DataFrame:
     """inputs/build_limits.csv rows, scaled by pathway.build_rate_factor (a row takes the factor given for its
-    technologies; rows mixing technologies with different factors are an error)."""
+    technologies; rows mixing technologies with different factors are an error). `status`: the row's found /
+    estimate, or 'scenario lever: pathway.build_rate_factor.<technology>' where a factor other than 1 scales it."""
     lim = tables.build_limits()
     families = tables.technologies["family"]
-    factors, frames = [], []
-    for techs in lim["technologies"]:
+    factors, frames, status = [], [], []
+    for techs, row_status in zip(lim["technologies"], lim["status"]):
         given = {sc.pathway.build_rate_factor[t] for t in techs.split("+") if t in sc.pathway.build_rate_factor}
         if len(given) > 1:
             raise ConfigError(display_path(sc.origin("pathway", "build_rate_factor") or sc.source_file or "<scenario>"),
                               "pathway.build_rate_factor",
                               f"the build limit on {techs} (inputs/build_limits.csv) gets different factors {sorted(given)}; "
                               "expected one factor for all technologies of a limit")
-        factors.append(given.pop() if given else 1.0)
+        factor = given.pop() if given else 1.0
+        factors.append(factor)
+        lever = next((t for t in techs.split("+") if t in sc.pathway.build_rate_factor), None)
+        status.append(f"scenario lever: pathway.build_rate_factor.{lever}" if factor != 1.0 else str(row_status))
         frames.append("storage" if families[techs.split("+")[0]] == "storage" else "generators")
     out = lim[["name", "technologies", "regions"]].copy()
     out["frame"] = frames
     out["max_mw_per_yr"] = lim["max_mw_per_yr"].to_numpy(float) * np.asarray(factors)
+    out["status"] = status
     return out

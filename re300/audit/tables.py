@@ -38,7 +38,7 @@ def _first_difference(name: str, expected: pd.DataFrame, written: pd.DataFrame) 
             x, y = a.to_numpy(float), b.to_numpy(float)
             same = np.isclose(x, y, rtol=CSV_REL_TOL, atol=0.0) | (np.isnan(x) & np.isnan(y))
         else:
-            same = (a.astype(str) == b.astype(str)).to_numpy()
+            same = (a.fillna("").astype(str) == b.fillna("").astype(str)).to_numpy()  # an empty cell reads back as NaN
         if not same.all():
             i = int(np.flatnonzero(~same)[0])
             where = f" (period {written['period'].iloc[i]})" if "period" in written and col != "period" else ""

@@ -230,16 +230,22 @@ def capital_region_demand(year_shape: pd.Series, annual_gwh: float) -> pd.Series
     return out
 
 
-def export_region_demand(tables: InputTables, time: pd.DatetimeIndex, base_year: int = 2021) -> pd.DataFrame:
+def export_region_demand(tables: InputTables, time: pd.DatetimeIndex, base_year: int = 2021,
+                         shape: np.ndarray | None = None) -> pd.DataFrame:
     """Hourly demand [MW] of every export region with a row in inputs/region_demand.csv (the capital region): its
-    annual consumption in `base_year` spread over the measured KPX national shape of the year of `time`
-    (`capital_region_demand`). Columns: export regions; empty when none has a row."""
+    annual consumption in `base_year` spread over an hourly shape (`capital_region_demand`). The shape is the
+    measured KPX national demand of the year of `time` (default, demand shape 'measured'); a scenario on the sector
+    shapes passes its own Honam shape instead (`shape`: non-negative, over `time`), an approximation stated in
+    the README: it keeps weekdays, holidays and the weather of that year coherent with Honam's demand where no KPX
+    year exists. Columns: export regions; empty when none has a row."""
     from re300.inputs.measured import national_shape
 
     df = load_region_demand(tables.inputs_dir, tables.regions)
     regions = [r for r in tables.export_regions if (df["region"] == r).any()]
     if not regions:
         return pd.DataFrame(index=time)
-    shape = pd.Series(national_shape(tables.inputs_dir, time), index=time)
+    if shape is None:
+        shape = national_shape(tables.inputs_dir, time)
+    shape = pd.Series(np.asarray(shape, float), index=time)
     return pd.DataFrame({r: capital_region_demand(shape, region_annual_demand(tables, r, base_year)).to_numpy()
                          for r in regions}, index=time)

@@ -148,12 +148,13 @@ class InputTables:
 
     def build_limits(self) -> pd.DataFrame:
         """One row per limit: name, technologies and regions ('+'-joined; 'honam' = every honam region),
-        max_mw_per_yr [MW/yr], source."""
+        max_mw_per_yr [MW/yr], source, status (found / estimate of the row)."""
         b = self.raw["build_limits.csv"]
         regions = ["+".join(self.honam_regions) if r == "honam" else r for r in b["region"]]
         names = [f"{t}@{r}" for t, r in zip(b["technology"], b["region"])]
         return pd.DataFrame({"name": names, "technologies": list(b["technology"]), "regions": regions,
-                             "max_mw_per_yr": b["value"].to_numpy(float), "source": list(b["source"])})
+                             "max_mw_per_yr": b["value"].to_numpy(float), "source": list(b["source"]),
+                             "status": list(b["status"])})
 
     def availability_limit(self, asset: str, region: str, year: int) -> float:
         """Most new capacity of `asset` (a technology in `region`, or a link with region '') that may be in

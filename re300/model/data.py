@@ -191,6 +191,7 @@ BUILD_LIMIT_COLUMNS = {
     "technologies": "technologies the limit covers, joined by '+'",
     "regions": "regions the limit covers, joined by '+'",
     "max_mw_per_yr": "largest new capacity built per year of the period's build interval [MW/yr]",
+    "status": "where the rate comes from: found / estimate (its input row) or 'scenario lever: <key>' (optional)",
 }
 RE100_LOAD_COLUMNS = {
     "name": "load name",

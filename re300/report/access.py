@@ -158,8 +158,9 @@ def curtailment_by_month(ds: xr.Dataset) -> pd.DataFrame:
 
 def flows_to_capital(ds: xr.Dataset, hourly: bool = False) -> pd.DataFrame:
     """Links into an export region (the Capital region). Annual (default): per link capacity [MW], energy sent
-    [MWh/yr] at the sending end, delivered after losses [MWh/yr] and utilisation [fraction]. hourly=True: MW sent
-    per snapshot (index time, one column per link)."""
+    [MWh/yr] at the sending end, delivered after losses [MWh/yr], energy sent back into Honam over a two-way route
+    [MWh/yr], net delivery (delivered − sent back: what the export commitment counts) [MWh/yr] and utilisation
+    [fraction]. hourly=True: MW sent per snapshot (index time, one column per link)."""
     export = {str(r) for r, k in zip(ds.region.values, ds["region_kind"].values) if str(k) == "export"}
     links = [str(l) for l in ds.link.values
              if str(ds["link_to"].sel(link=l).values) in export or str(ds["link_from"].sel(link=l).values) in export]
@@ -170,6 +171,8 @@ def flows_to_capital(ds: xr.Dataset, hourly: bool = False) -> pd.DataFrame:
     eff = ds["input_link_efficiency"].sel(link=links).to_series()
     cap = ds["link_capacity_total_mw"].sel(link=links).to_series()
     hours = float(ds["weight_h"].sum())
+    back = T.annual(ds["flow_backward_mw"].sel(link=links), ds).to_series()
     df = pd.DataFrame({"capacity_total_mw": cap, "energy_sent_mwh": sent, "energy_delivered_mwh": sent * eff,
-                       "utilisation": sent / (cap * hours)})
+                       "energy_returned_mwh": back, "net_delivered_mwh": sent * eff - back,
+                       "utilisation": (sent + back) / (cap * hours)})
     return _frame(df, "see column names", WEIGHT_NOTE)

@@ -41,7 +41,10 @@ COMPONENT_COLORS = {
     "carbon": "#7f7f7f",
     "value_of_lost_load": "#c0392b",
     "shortfall_penalty": "#e74c3c",
+    "displaced_generation": "#3a9d5d",
+    "product_sales": "#8fd19e",
 }
+CREDIT_COMPONENTS = ("displaced_generation", "product_sales")  # value created (negative cost items in costs.csv)
 CURTAIL_COLOR = "#bfbfbf"
 CAPITAL_DISTANCE_SHOWN = 0.45  # the schematic map draws the Capital region closer than it is
 PRICE_LINEAR_KRW_PER_MWH = 200_000.0
@@ -441,16 +444,28 @@ def asset_label(run: RunResults, asset: str, lang: str) -> str:
     if not rows.empty:
         a, b = str(rows["from_region"].iat[0]), str(rows["to_region"].iat[0])
         arrow = "→" if b in run.export_regions else "–"
-        return f"{run.region_name(a, lang)} {arrow} {run.region_name(b, lang)}"
+        links = run.inputs.links
+        kind = str(links.loc[asset, "kind"]).upper() if asset in links.index and "kind" in links else ""
+        # HVDC and AC routes to the same region differ by kind, two of one kind also by name
+        twins = links[(links["from_region"] == a) & (links["to_region"] == b)] if "kind" in links else links.iloc[:0]
+        twins = twins[twins["kind"].str.upper() == kind]
+        suffix = "" if b not in run.export_regions or not kind else f" ({kind}, {asset})" if len(twins) > 1 else f" ({kind})"
+        return f"{run.region_name(a, lang)} {arrow} {run.region_name(b, lang)}{suffix}"
     if asset == "unserved_energy":
         return tr("lbl_unserved", lang)
+    if asset in run.export_regions:
+        return run.region_name(asset, lang)
     return run.technology_name(asset, lang)
 
 
 def cost_by_asset(run: RunResults) -> pd.DataFrame:
-    """costs.csv without target penalties: index asset, one column per component [KRW/yr], largest first."""
+    """costs.csv without target penalties: index asset, one column per component [KRW/yr], largest first. The credits
+    (value of the generation exports displace, hydrogen sold) are rows of their own, indexed by their component, so
+    an asset's row shows what it costs."""
     c = run["costs.csv"]
-    c = c[c["asset_kind"] != "target"]
+    c = c[c["asset_kind"] != "target"].copy()
+    credit = c["component"].isin(CREDIT_COMPONENTS)
+    c.loc[credit, "asset"] = c.loc[credit, "component"]
     table = c.pivot_table(index="asset", columns="component", values="value", aggfunc="sum").fillna(0.0)
     table = table.loc[:, table.abs().sum() > 0]
     table = table.loc[table.sum(axis=1).abs() > 0]
@@ -470,10 +485,16 @@ def fig_costs(run: RunResults, lang: str, path: Path) -> str:
             left += v
         for yi, total in zip(y, left):
             ax.text(total, yi, f" {total:,.2f}", va="center", fontsize=8.5)
-        ax.set_yticks(y, [asset_label(run, a, lang) for a in table.index])
+        ax.set_yticks(y, [component_label(a, lang) if a in CREDIT_COMPONENTS else asset_label(run, a, lang)
+                          for a in table.index])
+        ax.axvline(0, color="black", lw=0.8)
         ax.set_xlabel(tr("ax_cost", lang))
-        ax.set_title(f"{tr('fig_costs', lang)}: {shown(run.metric('total_system_cost'), 'trillion_krw', lang)}")
-        ax.legend(loc="lower right")
+        title = f"{tr('fig_costs', lang)}: {shown(run.metric('total_system_cost'), 'trillion_krw', lang)}"
+        if table.index.isin(CREDIT_COMPONENTS).any():
+            title += tr("fig_costs_net", lang, net=shown(run.metric("net_system_cost"), "trillion_krw", lang))
+        ax.set_title(title)
+        # credits leave the upper left empty (costs are positive, the largest on top); without them the lower right
+        ax.legend(loc="upper left" if table.index.isin(CREDIT_COMPONENTS).any() else "lower right")
         save(fig, path)
     return tr("fig_costs_cap", lang)
 

@@ -129,10 +129,11 @@ def headline(run: RunResults) -> dict[str, HeadlineValue]:
     cost_split(run, out)
 
     # capacities to build, by region and technology
-    for kind, unit_ in (("power", "MW"), ("energy", "MWh")):
+    # (charge_power: the charging side of storage with its own capacity, e.g. electrolysers)
+    for kind, unit_ in (("power", "MW"), ("charge_power", "MW"), ("energy", "MWh")):
         for _, row in new_capacity(run, kind).iterrows():
             key = f"new_{kind}:{row['region']}:{row['technology']}"
-            out[key] = _hv(key, row["new"], "mw" if kind == "power" else "mwh", unit_,
+            out[key] = _hv(key, row["new"], "mwh" if kind == "energy" else "mw", unit_,
                            f"capacity.csv: region={row['region']}, technology={row['technology']}, kind={kind}, new")
 
     # storage totals

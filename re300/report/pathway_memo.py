@@ -52,11 +52,11 @@ def trajectory(run: RunResults) -> pd.DataFrame:
 
 
 def honam_power(run: RunResults) -> pd.DataFrame:
-    """capacity_trajectory.csv rows of generation and storage power in the Honam regions (non-renewable supply and
-    links left out)."""
+    """capacity_trajectory.csv rows of generation and storage power in the Honam regions: renewables, storage and new
+    firm capacity (gas turbines); the existing thermal and nuclear fleet (nonrenewable_supply) and links left out."""
     t = trajectory(run)
     t = t[(t["kind"] == "power") & t["region"].isin(run.honam_regions)]
-    return t[t["technology"].map(lambda x: x != "nonrenewable_supply" and run.is_renewable(x))]
+    return t[t["technology"] != "nonrenewable_supply"]
 
 
 def corridor(run: RunResults) -> pd.DataFrame:

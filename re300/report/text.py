@@ -223,9 +223,17 @@ TEXT: dict[str, dict[str, str]] = {
                                     "(capacity.csv). 이 실행의 모형: {horizon}. 저장장치는 주 단위로 순환하며 나머지 기간은 모형화하지 "
                                     "않음(빈칸)."},
     "fig_costs": {"en": "Annual cost breakdown", "ko": "연간 비용 구성"},
+    "fig_costs_net": {"en": " gross, {net} net", "ko": " (총비용), 순비용 {net}"},
     "fig_costs_cap": {"en": "Annual cost per asset and component (costs.csv, trillion KRW/yr); target shortfall "
-                            "penalties excluded.",
-                      "ko": "자산·항목별 연간 비용(costs.csv, 조 원/년); 목표 미달 벌칙 비용 제외."},
+                            "penalties excluded. Green bars below zero are value created, not money spent: the fuel "
+                            "and carbon of the generation the capital region no longer runs when it takes Honam's "
+                            "exports, and the hydrogen sold to industry; gross cost minus them is the net cost.",
+                      "ko": "자산·항목별 연간 비용(costs.csv, 조 원/년); 목표 미달 벌칙 비용 제외. 0 아래의 녹색 막대는 "
+                            "지출이 아닌 창출된 가치입니다: 수도권이 호남의 송출 전력을 받아 가동하지 않게 된 발전의 연료·"
+                            "탄소 비용과 산업체에 판매한 수소입니다. 총비용에서 이를 뺀 값이 순비용입니다."},
+    "comp_displaced_generation": {"en": "value of the capital region's generation displaced by exports",
+                                  "ko": "송출 전력이 대체한 수도권 발전의 가치"},
+    "comp_product_sales": {"en": "hydrogen sold to industry", "ko": "산업체 수소 판매"},
     # axis / legend labels
     "ax_gw": {"en": "Capacity [GW]", "ko": "설비용량 [GW]"},
     "ax_gwh": {"en": "Stored [GWh]", "ko": "저장량 [GWh]"},

@@ -450,7 +450,7 @@ def _add_pathway_inputs(ds, data: ModelData, techs, coords) -> None:
     lim = data.build_rate_limits
     if lim is not None and len(lim):
         ds.coords["build_limit"] = list(lim["name"])
-        for col in ("frame", "technologies", "regions"):
+        for col in ("frame", "technologies", "regions") + (("status",) if "status" in lim else ()):
             ds[f"input_build_limit_{col}"] = xr.DataArray(np.asarray(lim[col], dtype=str), dims=("build_limit",),
                                                           attrs={"units": "1", "description": BUILD_LIMIT_COLUMNS[col]})
         ds["input_build_limit_max_mw_per_yr"] = xr.DataArray(lim["max_mw_per_yr"].to_numpy(float), dims=("build_limit",),
@@ -534,7 +534,8 @@ def model_data_from_dataset(ds: xr.Dataset) -> ModelData:
         if "build_limit" in ds.coords:
             extra["build_rate_limits"] = pd.DataFrame({
                 "name": ds["build_limit"].values.astype(str),
-                **{c: ds[f"input_build_limit_{c}"].values.astype(str) for c in ("frame", "technologies", "regions")},
+                **{c: ds[f"input_build_limit_{c}"].values.astype(str) for c in ("frame", "technologies", "regions", "status")
+                   if f"input_build_limit_{c}" in ds},
                 "max_mw_per_yr": ds["input_build_limit_max_mw_per_yr"].values.astype(float)})
         fixed = {}
         for fam, frame_name in BUILD_FAMILIES.items():

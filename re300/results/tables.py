@@ -353,8 +353,9 @@ BUILD_RATE_BINDING_REL_TOL = 1e-6
 
 def build_rate_binding(ds: xr.Dataset) -> pd.DataFrame:
     """Build-rate limits at their bound (pathway runs): rows period, kind 'build_rate_limit', name (technologies),
-    region (regions), value (capacity built in the period), limit (rate x build interval), unit."""
-    cols = ["period", "kind", "name", "region", "value", "limit", "unit"]
+    region (regions), value (capacity built in the period), limit (rate x build interval), unit, status (where the
+    rate comes from)."""
+    cols = ["period", "kind", "name", "region", "value", "limit", "unit", "status"]
     if "build_limit" not in ds.coords:
         return pd.DataFrame(columns=cols)
     rows = []
@@ -370,10 +371,11 @@ def build_rate_binding(ds: xr.Dataset) -> pd.DataFrame:
         ri = [regions.index(r) for r in r_set if r in regions]
         built = np.nan_to_num(ds["capacity_built_mw"].values)[np.ix_(ti, ri)] * flag[np.ix_(ti, ri)][..., None]
         rate = float(ds["input_build_limit_max_mw_per_yr"].values[k])
+        status = str(ds["input_build_limit_status"].values[k]) if "input_build_limit_status" in ds else ""
         for p, y in enumerate(ds["period"].values):
             value, limit = float(built[..., p].sum()), rate * interval[p]
             if limit > 0 and value >= limit * (1 - BUILD_RATE_BINDING_REL_TOL) - 1e-3:
-                rows.append((int(y), "build_rate_limit", "+".join(t_set), "+".join(r_set), value, limit, "MW"))
+                rows.append((int(y), "build_rate_limit", "+".join(t_set), "+".join(r_set), value, limit, "MW", status))
     return pd.DataFrame(rows, columns=cols)
 
 

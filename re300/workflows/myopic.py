@@ -64,6 +64,8 @@ def period_subset(data: ModelData, p: int, earlier_builds: dict | None = None) -
         period_data=period_data,
         targets=targets,
         re100_load_mw=None if data.re100_load_mw is None else np.asarray(data.re100_load_mw, float)[:, idx],
+        export_headroom_mw=None if data.export_headroom_mw is None else data.export_headroom_mw.iloc[idx].reset_index(drop=True),
+        adequacy=None if data.adequacy is None else replace(data.adequacy, peak_demand_mw=np.asarray(data.adequacy.peak_demand_mw, float)[[p]]),
         fixed_builds=None,
     )
 
