@@ -256,3 +256,51 @@ def test_the_scheduler_address_can_come_from_the_environment(scheduler, monkeypa
     with dask_client() as client:
         assert client.scheduler.address == scheduler
         assert len(client.scheduler_info()["workers"]) == 2
+
+
+# ---- the deliverability frontier (issue 14) -------------------------------------------------------------------------
+def test_deliverability_frontier_from_the_member_outputs(tmp_path_factory, repo_root, scheduler):
+    """A 2 x 2 x 1 frontier on one week of quick: RE100 and RE300 with the HVDC corridor closed or at 4 GW. Each row of
+    frontier.csv is recomputed here from the members' own summary.csv and capacity.csv with plain pandas."""
+    folder = tmp_path_factory.mktemp("frontier")
+    path = _sweep_file(folder, repo_root, """
+        set:
+          time.weeks: [2]
+          time.weights: null
+        grid:
+          - targets.renewable_share: [1.0, 3.0]
+            targets.export_share:    [0.0, 2.0]
+          - links.max_new_mw.jeonbuk_capital: [0, 4000]
+            links.max_new_mw.jeonnam_capital: [0, 0]
+        """, name="frontier")
+    report = run_sweep(path, scheduler=scheduler, echo=False)
+    assert report.count("solved") == 4
+    table = pd.read_csv(report.sweep_dir / "frontier.csv")
+    assert len(table) == 2 and (report.sweep_dir / "figures" / "frontier.png").stat().st_size > 10_000
+    params = pd.read_csv(report.sweep_dir / "members.csv").set_index("member")
+    links = pd.read_csv(repo_root / "inputs" / "link_parameters.csv")
+    hvdc_existing = links[(links.link.isin(["jeonbuk_capital", "jeonnam_capital"])) & (links.parameter == "existing")]["value"].sum()
+    for row in table.itertuples():
+        members = params[params["links.max_new_mw.jeonbuk_capital"] == row.corridor_allowed_mw - hvdc_existing].index
+        assert len(members) == 2
+        got = {}
+        for m in members:
+            s = pd.read_csv(report.sweep_dir / "members" / m / "summary.csv").set_index("metric")["value"]
+            share = min(s["renewable_ratio"], 1 + s["export_ratio"])
+            met = s["renewable_shortfall"] + s["export_shortfall"] <= 1e-4 * s["honam_consumption"]
+            got[float(params.loc[m, "targets.renewable_share"])] = (m, share, met, s)
+        assert row.delivered_share_at_top_target == pytest.approx(got[3.0][1], rel=1e-9)
+        met = [t for t, v in got.items() if v[2]]
+        assert row.highest_target_met == max(met)
+        best, _, _, s = got[max(met)]
+        assert row.member == best
+        assert row.average_cost_krw_per_mwh_delivered == pytest.approx(s["average_cost_per_mwh_delivered"], rel=1e-9)
+        cap = pd.read_csv(report.sweep_dir / "members" / best / "capacity.csv")
+        battery = cap[(cap.technology.isin(["battery", "pumped_hydro"]))]
+        assert row.storage_power_mw == pytest.approx(battery.loc[battery.kind == "power", "total"].sum(), rel=1e-6, abs=1e-3)
+        assert row.storage_energy_mwh == pytest.approx(battery.loc[battery.kind == "energy", "total"].sum(), rel=1e-6, abs=1e-3)
+        h2 = cap[cap.technology == "hydrogen"]
+        assert row.electrolysis_mw == pytest.approx(h2.loc[h2.kind == "charge_power", "total"].sum(), rel=1e-6, abs=1e-3)
+    # a closed corridor delivers less than a 4 GW one (or at most the same)
+    closed, open_ = table.sort_values("corridor_allowed_mw")["delivered_share_at_top_target"]
+    assert closed <= open_ + 1e-9

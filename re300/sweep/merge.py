@@ -23,6 +23,7 @@ from .spec import flow_text, get_dotted
 CAPACITIES = (
     "capacity_existing_mw", "capacity_new_mw", "capacity_total_mw",
     "energy_capacity_existing_mwh", "energy_capacity_new_mwh", "energy_capacity_total_mwh",
+    "charge_capacity_existing_mw", "charge_capacity_new_mw", "charge_capacity_total_mw",
     "link_capacity_existing_mw", "link_capacity_new_mw", "link_capacity_total_mw",
     "renewable_target_shadow_price_krw_per_mwh", "export_target_shadow_price_krw_per_mwh",
     "renewable_shortfall_mwh", "export_shortfall_mwh",
@@ -51,7 +52,8 @@ def member_dataset(results_nc: Path, hourly: bool = False) -> xr.Dataset:
         ds = full.load()
     out = xr.Dataset()
     for name in CAPACITIES:
-        out[name] = ds[name]
+        if name in ds:  # (charge capacity: runs written before storage had a separate charging side lack it)
+            out[name] = ds[name]
     for name, (src, desc) in ANNUAL_ENERGIES.items():
         out[name] = annual(ds[src], ds)
         out[name].attrs = {"units": "MWh/yr", "description": desc}
@@ -177,4 +179,25 @@ def write_merged(report, done) -> dict[str, Path]:
     table = summary_frame(merged, keys)
     out["summary.csv"] = write_atomic(sweep_dir / "summary.csv", lambda p: table.to_csv(p, index=False, float_format="%.10g"))
     out.update(write_figures(report, merged, table))
+    out.update(write_frontier(report, merged, keys))
+    return out
+
+
+def write_frontier(report, merged: xr.Dataset, keys: list[str]) -> dict[str, Path]:
+    """frontier.csv and figures/frontier.png when the sweep varies the renewable target (re300.sweep.frontier)."""
+    from re300.paths import display_path
+
+    from .frontier import TARGET_KEY, frontier_table, plot_frontier
+
+    together = {k for axis in report.spec.grid if TARGET_KEY in axis for k in axis}
+    table = frontier_table(merged, keys, together)
+    if table.empty or len(table) < 2:
+        return {}
+    sweep_dir = report.sweep_dir
+    note = (f"re300 sweep '{report.spec.name}' ({display_path(report.spec.source_file)}), base "
+            f"{display_path(report.spec.base)}; 2024 KRW; frontier.csv")
+    out = {"frontier.csv": write_atomic(sweep_dir / "frontier.csv",
+                                        lambda p: table.to_csv(p, index=False, float_format="%.10g"))}
+    out["figures/frontier.png"] = write_atomic(sweep_dir / "figures" / "frontier.png",
+                                               lambda p: plot_frontier(table, note, p))
     return out
