@@ -24,10 +24,11 @@ pytest.importorskip("pypsa")
 
 from factories import gen, link, model_data, periods, store  # noqa: E402
 from test_deliverability import absorption_case, adequacy_case, grid_export_case, p2x_case  # noqa: E402
+from test_verify_deliverability import deliverability_case  # noqa: E402
 
 from re300.bench.pypsa import NotExpressible, solve_pypsa, to_pypsa  # noqa: E402
 from re300.model.builder import build_model  # noqa: E402
-from re300.model.data import Adequacy, TargetSettings  # noqa: E402
+from re300.model.data import TargetSettings  # noqa: E402
 from re300.model.names import Row  # noqa: E402
 from re300.results.dataset import model_data_from_dataset, to_dataset  # noqa: E402
 from re300.run import run_scenario  # noqa: E402
@@ -109,54 +110,6 @@ def test_every_feature_on_a_small_three_region_case():
     result = solve_pypsa(to_pypsa(data))
     assert result.status == "ok: optimal"
     _compare(ds, result, cap_tol_mw=1e-4)
-
-
-def deliverability_case(all_on: bool = True):
-    """Two Honam regions and the capital region over two blocks of 12 h (storage cycles within each): PV in a, wind in
-    b (both with tight potentials, so exports are short of renewable energy), cheap existing non-renewable supply in a
-    (6 MW, credit 1), an extendable gas turbine in b (credit 1), the national grid at the capital node, a battery
-    (credit 0.9), a hydrogen chain with electrolysers of their own selling hydrogen (capped at 20,000 MWh/yr), pumped
-    hydro (fixed duration, credit 0.9); a two-way internal route a–b, a one-way HVDC a → capital and a two-way AC route
-    b – capital (import credit 0.5). The capital region takes 0 / 4 / 40 / 12 MW in the hours 0-2 / 3-5 / 6-8 / 9-11
-    of each block, each MWh credited at 60,000 KRW. `all_on` False switches every issue-14 rule off (absorption
-    unlimited, no renewable-only rule, sales not counted, no adequacy rule)."""
-    T = 24
-    h = np.arange(T) % 12
-    rng = np.random.default_rng(7)
-    cf_pv = np.clip(np.sin((h - 2) / 9 * np.pi), 0, 1)
-    data = model_data(
-        ["a", "b", "cap"], {"a": 10 + 3 * np.sin(h / 12 * 2 * np.pi), "b": 6 + 2 * rng.random(T)},
-        [gen("pv", "a", max_new_mw=30, capex=5e4, fom=1e4),
-         gen("wind", "b", max_new_mw=5, existing_mw=2, capex=9e4, fom=2e4, vom=1.0),
-         gen("nonrenewable_supply", "a", renewable=False, existing_mw=6, vom=1e3, ef=0.1),
-         gen("gas_turbine", "b", renewable=False, max_new_mw=np.inf, capex=4e4, fom=1e3, vom=1.5e5, ef=0.45),
-         gen("national_grid_supply", "cap", renewable=False, max_new_mw=np.inf, vom=7e4)],
-        [cf_pv, rng.uniform(0.05, 0.9, T), np.ones(T), np.ones(T), np.ones(T)],
-        storage=[store("battery", "a", existing_mw=1, existing_mwh=2, max_new_mw=8, max_new_mwh=30, capex_mw=3e3,
-                       capex_mwh=2e3, fom_mw=100, fom_mwh=50, vom=2, eta_c=0.95, eta_d=0.9, loss=0.001),
-                 store("hydrogen", "b", max_new_mw=5, max_new_mwh=500, capex_mw=2e4, capex_mwh=100, eta_c=0.7, eta_d=0.5,
-                       charge_max_new_mw=30, charge_capex_mw=1.5e4),
-                 store("phs", "b", existing_mw=1, max_new_mw=4, capex_mw=4e3, capex_mwh=100, fom_mw=10, eta_c=0.85,
-                       eta_d=0.9, duration=6.0)],
-        links=[link("ab", "a", "b", existing_mw=3, max_new_mw=10, capex=2e3, fom=100, efficiency=0.97),
-               link("hvdc", "a", "cap", bidirectional=False, existing_mw=2, max_new_mw=20, capex=3e3, fom=100,
-                    efficiency=0.95),
-               link("ac_north", "b", "cap", existing_mw=4, efficiency=0.98)],
-        kinds={"a": "honam", "b": "honam", "cap": "export"}, weights=np.full(T, 8760 / T), carbon=5e4,
-        block=np.repeat([0, 1], 12),
-        targets=TargetSettings(renewable_share=0.5, export_share=1.0, renewable_slack_krw_per_mwh=4e5,
-                               export_slack_krw_per_mwh=3e5, renewable_only_exports=all_on, sales_count_as_export=all_on),
-    )
-    if all_on:
-        data.export_headroom_mw = pd.DataFrame({"cap": np.select([h < 3, h < 6, h < 9], [0.0, 4.0, 40.0], 12.0)})
-        data.adequacy = Adequacy(reserve_margin=0.2, peak_demand_mw=np.array([45.0]), storage_hours=4.0)
-    data.export_value_krw_per_mwh = {"cap": 6e4}
-    data.generators["capacity_credit"] = [0.05, 0.1, 1.0, 1.0, 0.0]
-    data.storage["capacity_credit"] = [0.9, 0.0, 0.9]
-    data.storage["sale_price_krw_per_mwh"] = [0.0, 9e4, 0.0]
-    data.storage["sale_max_mwh_per_yr"] = [0.0, 2e4, 0.0]
-    data.links["capacity_credit"] = [0.0, 0.0, 0.5]
-    return data
 
 
 @pytest.mark.slow
