@@ -74,7 +74,7 @@ def test_verify_passes_on_a_fresh_run(quick_runs, capsys):
     assert cli.main(["verify", str(run)]) == 0
     out = capsys.readouterr().out
     assert _cli_verdicts(out) == dict.fromkeys(["input_hashes", "solver", "energy_balance", "renewable_target",
-                                                "export_commitment", "costs", "csv_tables"], True)
+                                                "export_commitment", "deliverability", "costs", "csv_tables"], True)
     assert out.strip().endswith("all 8 checks passed")
 
 
