@@ -213,3 +213,38 @@ def test_verify_fails_on_a_results_nc_with_a_headroom_below_what_was_taken(tmp_p
     assert not checks["deliverability"].passed
     assert checks["deliverability"].detail.startswith(f"capital takes {taken[t]:,.3f} MW in snapshot {t}, above its headroom")
     assert cli.main(["verify", str(bad)]) == 1
+
+
+def test_a_pathway_is_checked_per_period_and_names_the_failing_one():
+    """Two investment periods (2030, 2040) of two hours each: PV in Honam region a sends what the capital region can
+    take (5 MW, then 10 MW) over a one-way 10 MW link and is credited 50,000 KRW/MWh; a gas turbine (credit 1) covers
+    1.1 x the peak of each period (12 MW, then 15 MW)."""
+    from factories import periods, solve_data
+
+    data = model_data(
+        ["a", "cap"], {"a": [10.0, 8.0, 12.0, 9.0]},
+        [gen("pv", "a", max_new_mw=100.0, capex=1000.0),
+         gen("gas_turbine", "a", renewable=False, max_new_mw=np.inf, capex=5e4, vom=2e5)],
+        [[1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]],
+        links=[link("a_cap", "a", "cap", bidirectional=False, existing_mw=10.0)],
+        kinds={"a": "honam", "cap": "export"},
+        pathway=periods([2030, 2040], base_year=2020, final_span=10), snapshot_period=np.array([0, 0, 1, 1]),
+        block=np.array([0, 0, 1, 1]),
+    )
+    data.export_headroom_mw = pd.DataFrame({"cap": [5.0, 10.0, 5.0, 10.0]})
+    data.export_value_krw_per_mwh = {"cap": 5e4}
+    data.generators["capacity_credit"] = [0.0, 1.0]
+    data.adequacy = Adequacy(reserve_margin=0.1, peak_demand_mw=np.array([12.0, 15.0]), storage_hours=4.0)
+    ds, _ = solve_data(data)
+    check = check_deliverability(ds)
+    assert check.passed, check.detail
+    assert "2030: " in check.detail and "2040: " in check.detail
+    np.testing.assert_allclose(ds["exports_received_mw"].sel(region="cap").values, [5.0, 10.0, 5.0, 10.0], atol=1e-6)
+    bad = _tampered(ds, exports_received_mw=(dict(region="cap", time=ds.time[2]), 6.0))
+    check = check_deliverability(bad)
+    assert not check.passed
+    assert check.detail == "1 of 2 periods fail — period 2040: cap takes 6.000 MW in snapshot 0, above its headroom 5.000 MW"
+    # the turbine in service in 2040 (16.5 MW = 1.1 x 15) one MW short
+    bad = _tampered(ds, capacity_total_mw=(dict(technology="gas_turbine", region="a", period=2040), 15.5))
+    check = check_deliverability(bad)
+    assert not check.passed and check.detail.startswith("1 of 2 periods fail — period 2040: credited firm capacity 15.5 MW")
