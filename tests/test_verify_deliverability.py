@@ -16,8 +16,7 @@ import pytest
 import xarray as xr
 from factories import gen, link, model_data, store
 
-from re300.audit import check_export_commitment, verify_run
-from re300.audit.deliverability import border_flows, check_deliverability
+from re300.audit import border_flows, check_deliverability, check_export_commitment, verify_run
 from re300.model.builder import build_model
 from re300.model.data import Adequacy, TargetSettings
 from re300.results.dataset import to_dataset
