@@ -15,6 +15,12 @@ Checks (each PASS or FAIL with a one-line reason):
   rule of README.md) + shortfall ≥ share × Honam consumption, and summary.csv states the same numbers.
 * export_commitment — energy delivered to export regions recomputed from link flows × efficiency equals the exports
   received, + shortfall ≥ share × consumption, and summary.csv agrees.
+* deliverability — from results.nc alone, per period: what an export region takes stays within its headroom every
+  snapshot; every link's flow stays within its capacity in service each way (the new HVDC included), one-way links carry
+  nothing back and new capacity stays within its limit; with renewable-only exports, non-renewable energy entering
+  Honam never exceeds its served load (so none is counted as export); hydrogen sold stays within its cap; summary.csv's
+  border flows (gross exports, imports, hydrogen sold, non-renewable beyond the load) equal their recomputation; and
+  credited firm capacity ≥ (1 + reserve margin) × peak, the peak no lower than any snapshot's Honam demand.
 * costs — every cost item recomputed from capacities, dispatch and the input costs stored in results.nc (incl.
   separately sized charging power, e.g. electrolysers, and the RE100 hourly-matching penalty) equals costs.csv;
   total capacity equals the input existing capacity + new; their sum equals the LP objective; summary.csv's total
@@ -34,7 +40,7 @@ BALANCE_TOL × the largest demand.
 
 Modules: `checks` (the Check verdict, tolerances, period views, summary.csv), `provenance` (input_hashes, solver),
 `discounting` (the pathway weights, the myopic hand-over), `accounting` (energy_balance, renewable_target,
-export_commitment), `costs` (the independent cost recomputation), `tables` (csv_tables), `verify` (`verify_run`, the
+export_commitment), `deliverability`, `costs` (the independent cost recomputation), `tables` (csv_tables), `verify` (`verify_run`, the
 driver) and `report` (`print_report`).
 """
 from __future__ import annotations
@@ -42,13 +48,15 @@ from __future__ import annotations
 from .accounting import check_energy_balance, check_export_commitment, check_renewable_target
 from .checks import Check, is_pathway, period_views, read_summary, summary_of_period
 from .costs import capacity_families, check_costs, investment_by_period, recompute_costs
+from .deliverability import border_flows, check_deliverability
 from .discounting import check_discounting, discounted_years
 from .provenance import check_input_hashes, check_solver
 from .report import print_report
 from .tables import check_csv_tables, expected_tables
 from .verify import default_root, verify_run
 
-__all__ = ["Check", "capacity_families", "check_costs", "check_csv_tables", "check_discounting", "check_energy_balance",
+__all__ = ["Check", "border_flows", "capacity_families", "check_costs", "check_csv_tables", "check_deliverability",
+           "check_discounting", "check_energy_balance",
            "check_export_commitment", "check_input_hashes", "check_renewable_target", "check_solver", "default_root",
            "discounted_years", "expected_tables", "investment_by_period", "is_pathway", "period_views", "print_report",
            "read_summary", "recompute_costs", "summary_of_period", "verify_run"]

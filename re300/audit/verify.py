@@ -55,7 +55,7 @@ def verify_run(run_dir: str | Path, root: str | Path | None = None) -> list[Chec
         check_energy_balance(ds, first_order_tolerance_mw(manifest)),
         check_renewable_target(ds, summary),
         check_export_commitment(ds, summary),
-        check_deliverability(ds),
+        check_deliverability(ds, summary),
         check_costs(ds, run_dir, summary),
         check_csv_tables(ds, run_dir),
     ]

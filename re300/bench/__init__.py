@@ -6,7 +6,8 @@ Default cases: `quick` (2 weeks), the flagship `re300_2050` (24 typical days + t
 segments: 300 snapshots), the same with HiPO (`re300_2050-hipo`; `<case>-<method>` runs any case with another HiGHS
 method), on one week (`re300_2050_week28`), the five-period `pathway` on representative days, and on the full year
 (`re300_2050_full`, HiGHS time limit `--full-time-limit`, with interior point (IPX) and with HiPO), and the same LP
-through PyPSA (`pypsa:<case>`, built from that run's results.nc inputs).
+through PyPSA (`pypsa:<case>`, built from that run's results.nc inputs: `pypsa:quick` and the week and full-year
+cases; the representative-day cases link storage across days, which the PyPSA rebuild refuses).
 `--error-table` runs the full year, the default (24 typical days in 12 segments), 16 and 32 segmented days, 8/16/24/32
 hourly typical days (`re300_2050_rep<N>h`) and the 3-hourly year, and tabulates their error against the full year.
 `--reuse` takes a case's finished outputs from an earlier bench instead of solving again.

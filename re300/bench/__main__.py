@@ -17,7 +17,7 @@ from re300.bench.error_table import error_table
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m re300.bench", description=bench_doc,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cases", default="quick,re300_2050,re300_2050-hipo,re300_2050_week28,pypsa:re300_2050_week28,"
+    ap.add_argument("--cases", default="quick,pypsa:quick,re300_2050,re300_2050-hipo,re300_2050_week28,pypsa:re300_2050_week28,"
                                        "pathway,re300_2050_full,re300_2050_full-hipo,pypsa:re300_2050_full")
     ap.add_argument("--full-time-limit", type=float, default=1800.0, help="HiGHS time limit for the full-year cases [s]")
     ap.add_argument("--reuse", action="store_true", help="reuse finished case outputs in outputs/bench/runs/")
