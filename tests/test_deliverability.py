@@ -84,6 +84,30 @@ def test_displaced_generation_is_credited_in_the_objective():
     assert credit[0] * 1e9 == pytest.approx(-40_000.0, rel=1e-9)
 
 
+def test_export_region_takes_only_what_arrives_from_honam():
+    # The capital node has its own grid supply (200 KRW/MWh, 1 GW) and credits 400 KRW/MWh for what it takes (headroom
+    # 100 MW/h). Without the rule the LP would buy 100 MW of grid power at the capital node and book it as displaced
+    # generation, earning 200 KRW/MWh. With it: what the capital takes <= what arrives from Honam. Honam (a) builds no
+    # PV beyond its 10 MW demand (CF 1 in both hours: 1 MW more earns 2 x 400 = 800 < its 1,000 KRW/MW/yr), so nothing
+    # is taken: objective = 10 MW x 1,000 = 10,000 KRW.
+    data = model_data(
+        ["a", "cap"], {"a": [10.0, 10.0]},
+        [gen("pv", "a", max_new_mw=np.inf, capex=1000.0),
+         gen("grid", "cap", renewable=False, existing_mw=1000.0, vom=200.0)],
+        [[1.0, 1.0], [1.0, 1.0]],
+        links=[link("a_cap", "a", "cap", bidirectional=False, existing_mw=1000.0)],
+        kinds={"a": "honam", "cap": "export"},
+    )
+    data.export_headroom_mw = pd.DataFrame({"cap": [100.0, 100.0]})
+    data.export_value_krw_per_mwh = {"cap": 400.0}
+    built, sol = run(data)
+    np.testing.assert_allclose(np.asarray(sol.values[Var.ABSORBED]).ravel(), 0.0, atol=1e-9)
+    assert new_mw(sol) == pytest.approx(10.0, abs=1e-6)
+    assert krw(sol) == pytest.approx(10_000.0, rel=1e-9)
+    # (the loop would have given 10,000 − 2 h x 100 MW x (400 − 200) = −30,000 KRW); the rule binds at 0 in both hours
+    assert Row.ABSORBED_FROM_HONAM in sol.duals
+
+
 # ---- exports are renewable ---------------------------------------------------------------------------------------
 
 

@@ -110,6 +110,20 @@ def test_absorption_above_the_headroom_fails(solved):
     assert not check.passed and check.detail == f"cap takes 4.500 MW in snapshot {t}, above its headroom 4.000 MW"
 
 
+def test_absorption_beyond_what_arrives_from_honam_fails(solved):
+    """The capital node booking its own grid supply as displaced generation: takes 1 MW more than arrives over the
+    HVDC (η 0.95) and the AC route (η 0.98, its forward flow) in an hour where the headroom (40 MW) allows it."""
+    ds, summ = solved
+    head = ds["input_export_headroom_mw"].sel(region="cap").values
+    arrived = (0.95 * ds["flow_forward_mw"].sel(link="hvdc") + 0.98 * ds["flow_forward_mw"].sel(link="ac_north")).values
+    t = int(np.flatnonzero((head == 40.0) & (arrived < 39.0))[0])
+    bad = _tampered(ds, exports_received_mw=(dict(region="cap", time=ds.time[t]), arrived[t] + 1.0))
+    check = check_deliverability(bad, summ)
+    assert not check.passed
+    assert check.detail == (f"cap takes {arrived[t] + 1.0:,.3f} MW in snapshot {t}, more than the {arrived[t]:,.3f} MW "
+                            "arriving from Honam (its own grid supply booked as displaced generation)")
+
+
 @pytest.mark.parametrize("what", ["over capacity", "backwards on the one-way HVDC", "new beyond its limit"])
 def test_routes_beyond_their_capacity_fail(solved, what):
     ds, summ = solved

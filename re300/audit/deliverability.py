@@ -1,7 +1,8 @@
 """Deliverability recomputed from results.nc alone (issue 14), independent of re300.model and re300.results, per
 investment period:
 
-- node: every snapshot, what an export region takes is ≥ 0 and at most its headroom (input_export_headroom_mw);
+- node: every snapshot, what an export region takes is ≥ 0, at most what arrives from Honam over the routes (never
+  its own grid supply) and at most its headroom (input_export_headroom_mw);
 - routes: every link's flow is ≥ 0 and within its capacity in service (existing + new, the new HVDC included) in each
   direction, a one-way link carries nothing backwards, and new capacity stays within the link's limit (input max_new);
 - accounting: with renewable-only exports, non-renewable energy entering Honam (its own non-renewable output plus
@@ -34,13 +35,32 @@ def _absorption(view: xr.Dataset) -> list[str]:
     if taken.size and taken.min() < -TOL_MW:
         r, t = np.unravel_index(int(np.argmin(taken)), taken.shape)
         return [f"{view['region'].values[r]} takes {taken[r, t]:,.3f} MW in snapshot {t}, below zero"]
-    if "input_export_headroom_mw" not in view:
-        return []
-    head = view["input_export_headroom_mw"].values
-    over = np.where(np.isfinite(head), taken - head, -np.inf)
-    if over.size and over.max() > TOL_MW:
-        r, t = np.unravel_index(int(np.argmax(over)), over.shape)
-        return [f"{view['region'].values[r]} takes {taken[r, t]:,.3f} MW in snapshot {t}, above its headroom {head[r, t]:,.3f} MW"]
+    if "input_export_headroom_mw" in view:
+        head = view["input_export_headroom_mw"].values
+        over = np.where(np.isfinite(head), taken - head, -np.inf)
+        if over.size and over.max() > TOL_MW:
+            r, t = np.unravel_index(int(np.argmax(over)), over.shape)
+            return [f"{view['region'].values[r]} takes {taken[r, t]:,.3f} MW in snapshot {t}, above its headroom "
+                    f"{head[r, t]:,.3f} MW"]
+    return _taken_from_honam(view, taken)
+
+
+def _taken_from_honam(view: xr.Dataset, taken: np.ndarray) -> list[str]:
+    """What an export region takes is at most what arrives from Honam in the snapshot."""
+    kind = _kinds(view)
+    regions = [str(r) for r in view["region"].values]
+    arrived = np.zeros_like(taken)
+    eff = view["input_link_efficiency"].values
+    for k, (a, b) in enumerate(zip(map(str, view["link_from"].values), map(str, view["link_to"].values))):
+        if kind[a] == "honam" and kind[b] == "export":
+            arrived[regions.index(b)] += eff[k] * view["flow_forward_mw"].values[k]
+        elif kind[a] == "export" and kind[b] == "honam":
+            arrived[regions.index(a)] += eff[k] * np.nan_to_num(view["flow_backward_mw"].values[k])
+    beyond = np.where([kind[r] == "export" for r in regions], 1.0, 0.0)[:, None] * (taken - arrived)
+    if beyond.size and beyond.max() > TOL_MW:
+        r, t = np.unravel_index(int(np.argmax(beyond)), beyond.shape)
+        return [f"{regions[r]} takes {taken[r, t]:,.3f} MW in snapshot {t}, more than the {arrived[r, t]:,.3f} MW arriving "
+                "from Honam (its own grid supply booked as displaced generation)"]
     return []
 
 

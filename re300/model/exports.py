@@ -9,6 +9,7 @@ Variables
     absorbed[e, t]   energy taken by export region e, at most its headroom   [GW]
 
 Rows (one family per rule, each with its equation below)
+    absorbed_from_honam[e, t]   what an export region takes arrives from Honam (not its own grid supply)
     renewable_only_exports[t]   non-renewable energy entering Honam serves only Honam's own load
 """
 from __future__ import annotations
@@ -34,12 +35,40 @@ def add(ctx) -> None:
     absorbed = ctx.lm.add_variables(Var.ABSORBED, ("region", "time"), (export, list(range(ctx.T))), ub=ub, unit="GW",
                                     doc="energy taken by export regions (at most their headroom)")
     ctx.add_to_balance(e_idx, -1.0, absorbed)
+    absorbed_from_honam_constraint(ctx, export, absorbed)
     value = np.array([float((data.export_value_krw_per_mwh or {}).get(r, 0.0)) for r in export])
     if not np.any(value != 0):
         return
     owners = CostOwners("node", ["export_absorption"] * len(export), export)
     ctx.costs.declare(owners.kind, owners.assets, owners.regions, (COST_COMPONENT,))
     ctx.add_energy_cost(owners, absorbed, {COST_COMPONENT: -value})
+
+
+def absorbed_from_honam_constraint(ctx, export: list[str], absorbed) -> None:
+    """What an export region takes is energy that arrives from Honam in that snapshot, never the region's own grid
+    supply (the national grid at the capital node serves only imports into Honam):
+
+        absorbed[e,t]  −  Σ_{l Honam→e} η_l · flow[l,t]  −  Σ_{l e→Honam, two-way} η_l · flow_back[l,t]  ≤  0   [GW]
+
+    Without it the LP could buy grid power at the export node and book it as displaced generation there (a loop that
+    pays whenever the displaced value exceeds the grid price)."""
+    data = ctx.data
+    links = data.links.reset_index(drop=True)
+    kind = data.region_kind
+    fwd, bwd = ctx.lm.variables.get(Var.FLOW_FORWARD), ctx.lm.variables.get(Var.FLOW_BACKWARD)
+    T = ctx.T
+    block = RowBlock(ctx.lm, Row.ABSORBED_FROM_HONAM, ("region", "time"), (export, list(range(T))), "<=", unit="GW",
+                     doc="what an export region takes arrives from Honam")
+    t = np.arange(T)
+    block.add(block.row_index(np.arange(len(export))[:, None], t[None, :]), 1.0, absorbed)
+    eff = links["efficiency"].to_numpy(float)
+    back_rows = list(np.flatnonzero(links["bidirectional"].to_numpy(bool)))
+    for l, (a, b) in enumerate(zip(links["from_region"], links["to_region"])):
+        if kind[a] == "honam" and b in export and fwd is not None:
+            block.add(block.row_index(np.full(T, export.index(b)), t), -eff[l], fwd.items[l])
+        elif kind[b] == "honam" and a in export and l in back_rows and bwd is not None:
+            block.add(block.row_index(np.full(T, export.index(a)), t), -eff[l], bwd.items[back_rows.index(l)])
+    block.build()
 
 
 def absorption_limit_gw(data, export: list[str], T: int) -> np.ndarray:

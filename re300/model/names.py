@@ -97,6 +97,7 @@ class Row:
     BUILD_RATE = "build_rate"
     RE100_HOURLY_MATCH = "re100_hourly_match"
     RENEWABLE_ONLY_EXPORTS = "renewable_only_exports"
+    ABSORBED_FROM_HONAM = "absorbed_from_honam"
     ADEQUACY = "adequacy"
     FIRM_STORAGE_POWER = "firm_storage_power"
     FIRM_STORAGE_ENERGY = "firm_storage_energy"

@@ -68,33 +68,54 @@ def energy_sent_to_export(run: RunResults) -> float:
     return float(t.loc[fwd | bwd, "value"].sum())
 
 
+def optional_metric(run: RunResults, name: str, default: float = 0.0) -> float:
+    """A summary.csv metric that runs written before it existed (or without its feature) lack: `default` then."""
+    return float(run.summary[name]) if name in run.summary else default
+
+
+# summary.csv metrics of issue 14 shown when present: key -> formatting kind
+DELIVERABILITY_METRICS = (
+    ("net_system_cost", "trillion_krw"), ("displaced_generation_value", "trillion_krw"),
+    ("product_sales_revenue", "trillion_krw"), ("net_cost_per_mwh_delivered", "krw_per_mwh"),
+    ("exports_gross", "twh"), ("imports_from_export_regions", "twh"), ("exports_counted", "twh"),
+    ("hydrogen_sold", "twh"), ("hydrogen_sold_electricity", "twh"), ("nonrenewable_beyond_honam_load", "twh_small"),
+    ("absorption_limit_hours", "hours"), ("absorption_headroom", "twh"), ("firm_capacity_credited", "gw"),
+    ("firm_capacity_generators", "gw"), ("firm_capacity_storage", "gw"), ("firm_capacity_imports", "gw"),
+    ("adequacy_requirement", "gw"),
+)
+
+
 def cost_split(run: RunResults, out: dict[str, HeadlineValue]) -> None:
     """Total cost per MWh delivered, and its attribution to Honam's own supply and the export service (added to
     `out`): the links into the Capital region go to exports; every other cost is shared in proportion to Honam
-    demand D and the energy S sent into those links (sending end, so the corridor's losses fall on exports):
+    demand D and the energy S sent out — into those links (sending end, so the corridor's losses fall on exports)
+    plus the electricity H that made the hydrogen sold to industry (the other export by the study's reading):
 
-        export service = corridor cost + (total - corridor cost) × S / (D + S)    per MWh delivered to the Capital
+        export service = corridor cost + (total - corridor cost) × S / (D + S)    per MWh delivered (net + H)
         Honam supply   = (total - corridor cost) × D / (D + S)                    per MWh of Honam demand
     """
     s = "summary.csv"
     total, demand = run.metric("total_system_cost"), run.metric("honam_consumption")
-    exports = run.metric("exports_delivered")
+    hydrogen = optional_metric(run, "hydrogen_sold_electricity")
+    exports = run.metric("exports_delivered") + hydrogen
     out["energy_delivered"] = _hv("energy_delivered", demand + exports, "twh", "MWh/yr",
-                                  f"{s}: honam_consumption + exports_delivered")
+                                  f"{s}: honam_consumption + exports_delivered + hydrogen_sold_electricity")
     corridor = export_link_cost(run)
-    sent = energy_sent_to_export(run)
+    sent = energy_sent_to_export(run) + hydrogen
     shared = total - corridor
     share = sent / (demand + sent) if demand + sent > 0 else 0.0
     export_cost, honam_cost = corridor + shared * share, shared * (1.0 - share)
     how = (f"costs.csv: links {'+'.join(export_links(run)) or 'none'} to exports; the rest × energy sent "
            f"(transmission.csv energy_forward of those links) / (Honam demand + energy sent)")
     out["energy_sent_to_capital"] = _hv("energy_sent_to_capital", sent, "twh", "MWh/yr",
-                                        "transmission.csv: energy_forward of the links into the Capital region")
+                                        "transmission.csv: energy_forward of the links into the Capital region + "
+                                        f"{s}: hydrogen_sold_electricity")
     out["cost_export_service"] = _hv("cost_export_service", export_cost, "trillion_krw", "KRW/yr", how)
     out["cost_honam_supply"] = _hv("cost_honam_supply", honam_cost, "trillion_krw", "KRW/yr", how)
     out["average_cost_export_service"] = _hv(
         "average_cost_export_service", export_cost / exports if exports > 0 else float("nan"), "krw_per_mwh",
-        "KRW/MWh delivered to the Capital region", how, f"{s}: exports_delivered")
+        "KRW/MWh delivered to the Capital region or sold as hydrogen", how,
+        f"{s}: exports_delivered + hydrogen_sold_electricity")
     out["average_cost_honam_supply"] = _hv(
         "average_cost_honam_supply", honam_cost / demand if demand > 0 else float("nan"), "krw_per_mwh",
         "KRW/MWh of Honam demand", how, f"{s}: honam_consumption")
@@ -117,6 +138,9 @@ def headline(run: RunResults) -> dict[str, HeadlineValue]:
         ("export_shortfall", "twh_small"), ("shortfall_penalty", "trillion_krw"),
     ):
         metric(key, kind)
+    for key, kind in DELIVERABILITY_METRICS:
+        if key in run.summary:
+            metric(key, kind)
 
     ef, ef_source = grid_emission_factor(run)
     out["grid_emission_factor"] = _hv("grid_emission_factor", ef, "t_per_mwh", "tCO2/MWh", ef_source)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from re300.atomic import atomic_output_dir
 
+from . import deliverability as D
 from . import figures as F
 from .assumptions import assumption_rows
 from .document import Box, Bullets, Document, Figure, Heading, Paragraph, Table, to_html, to_markdown
@@ -72,19 +73,6 @@ def row_ratio(run, hl, lang) -> list[Row]:
                                       target=number(hl["renewable_target_ratio"].value, "ratio")), [])]
 
 
-def row_cost(run, hl, lang) -> list[Row]:
-    f = lambda key: fmt(hl, key, lang)  # noqa: E731
-    text = tr("hl_cost_val", lang, cost=f("total_system_cost"), avg=f("average_cost_per_mwh_delivered"),
-              demand=f("honam_consumption"), exports=f("exports_delivered"))
-    subs = []
-    if hl["exports_delivered"].value > 0:
-        subs = [tr("hl_cost_split_honam", lang, cost=f("cost_honam_supply"), avg=f("average_cost_honam_supply")),
-                tr("hl_cost_split_export", lang, cost=f("cost_export_service"), avg=f("average_cost_export_service")),
-                tr("hl_cost_split_how", lang, demand=f("honam_consumption"), sent=f("energy_sent_to_capital"))]
-    subs.append(tr("hl_cost_per_demand", lang, avg=f("average_cost_per_mwh_demand")))
-    return [(tr("hl_cost", lang), text, subs)]
-
-
 def row_shadow(run, hl, lang) -> list[Row]:
     f = lambda key: fmt(hl, key, lang)  # noqa: E731
     if run.resolved.get("targets", {}).get("export_share"):
@@ -102,6 +90,12 @@ def row_build(run, hl, lang) -> list[Row]:
         by_tech[tech] = by_tech.get(tech, 0.0) + v.value
     subs = [f"{run.technology_name(t, lang)}: {shown(mw, 'gw2', lang)}"
             for t, mw in sorted(by_tech.items(), key=lambda kv: -kv[1])]
+    charge: dict[str, float] = {}
+    for k, v in hl.items():
+        if k.startswith("new_charge_power:"):
+            charge[k.split(":")[2]] = charge.get(k.split(":")[2], 0.0) + v.value
+    subs += [tr("hl_charge_item", lang, name=run.technology_name(t, lang), gw=shown(mw, "gw2", lang))
+             for t, mw in charge.items()]
     return [(tr("hl_build", lang), tr("hl_build_val", lang, total_gw=shown(sum(v.value for v in new_power), "gw", lang)),
              subs)]
 
@@ -110,13 +104,9 @@ def row_corridor(run, hl, lang) -> list[Row]:
     f = lambda key: fmt(hl, key, lang)  # noqa: E731
     subs = [tr("hl_corridor_item", lang, name=F.asset_label(run, link, lang), total=f(f"corridor_capacity_total:{link}"),
                new=f(f"corridor_capacity_new:{link}"), twh=f(f"corridor_energy_forward:{link}"),
-               util=f(f"corridor_utilisation:{link}")) for link in export_links(run)]
+               util=f(f"corridor_utilisation:{link}")) for link in export_links(run)
+            if hl[f"corridor_capacity_total:{link}"].value > 0]  # a route closed in this run is not listed
     return [(tr("hl_corridor", lang), "", subs)]
-
-
-def row_exports(run, hl, lang) -> list[Row]:
-    return [(tr("hl_exports", lang), tr("hl_exports_val", lang, twh=fmt(hl, "exports_delivered", lang),
-                                        ratio=number(hl["export_ratio"].value, "ratio")), [])]
 
 
 def row_curtailment(run, hl, lang) -> list[Row]:
@@ -126,9 +116,16 @@ def row_curtailment(run, hl, lang) -> list[Row]:
 
 def row_storage(run, hl, lang) -> list[Row]:
     f = lambda key: fmt(hl, key, lang)  # noqa: E731
-    subs = [tr("hl_storage_item", lang, name=run.technology_name(t, lang), p_total=f(f"storage_power_total:{t}"),
-               e_total=f(f"storage_energy_total:{t}"), p_new=f(f"storage_power_new:{t}"), e_new=f(f"storage_energy_new:{t}"))
-            for t in storage_technologies(run)]
+    cap = run["capacity.csv"]
+    subs = []
+    for t in storage_technologies(run):
+        text = tr("hl_storage_item", lang, name=run.technology_name(t, lang), p_total=f(f"storage_power_total:{t}"),
+                  e_total=f(f"storage_energy_total:{t}"), p_new=f(f"storage_power_new:{t}"), e_new=f(f"storage_energy_new:{t}"))
+        charge = cap[(cap["technology"] == t) & (cap["kind"] == "charge_power")]
+        if len(charge) and charge["total"].sum() >= MIN_SHOWN_MW:
+            text += "; " + tr("hl_storage_charge", lang, total=shown(charge["total"].sum(), "gw2", lang),
+                              new=shown(charge["new"].sum(), "gw2", lang))
+        subs.append(text)
     return [(tr("hl_storage", lang), "", subs)]
 
 
@@ -142,8 +139,8 @@ def row_emissions(run, hl, lang) -> list[Row]:
         nonre=f("nonrenewable_supply")), [])]
 
 
-HEADLINE_ROWS = (row_ratio, row_cost, row_shadow, row_build, row_corridor, row_exports, row_curtailment, row_storage,
-                 row_emissions)
+HEADLINE_ROWS = (row_ratio, D.row_cost, row_shadow, row_build, row_corridor, D.row_exports, D.row_deliverable,
+                 D.row_adequacy, D.row_estimated_limits, row_curtailment, row_storage, row_emissions)
 
 
 def headline_warnings(hl: dict[str, HeadlineValue], lang: str) -> list[str]:
@@ -278,6 +275,7 @@ def memo_document(run: RunResults, hl: dict[str, HeadlineValue], lang: str, fig_
 
     doc.add(Heading(tr("h_figures", lang)))
     doc.add(*draw_figures(run, lang, fig_dir, hz=hz))
+    doc.add(*D.frontier_blocks(run, lang, fig_dir))
     add_closing_sections(doc, run, lang, hz)
     return doc
 

@@ -67,7 +67,7 @@ TEXT: dict[str, dict[str, str]] = {
     "hl_exports": {"en": "Exports to the Capital region", "ko": "수도권 송전량"},
     "hl_exports_val": {"en": "{twh} delivered = {ratio} × Honam consumption",
                        "ko": "{twh} 도착 = 호남 소비량의 {ratio}배"},
-    "hl_corridor": {"en": "HVDC corridor needed", "ko": "필요한 HVDC 송전로"},
+    "hl_corridor": {"en": "Routes to the Capital region", "ko": "수도권 방향 송전로"},
     "hl_corridor_item": {"en": "{name}: {total} ({new} new), carries {twh}, used {util} of the year",
                          "ko": "{name}: {total} (신규 {new}), 송전량 {twh}, 이용률 {util}"},
     "hl_curtail": {"en": "Curtailment", "ko": "출력제한(curtailment)"},
@@ -511,3 +511,8 @@ def tr(key: str, lang: str, **values) -> str:
         raise ValueError(f"language {lang!r}; expected one of {', '.join(LANGS)}")
     text = TEXT[key][lang]
     return text.format(**values) if values else text
+
+
+from .text_deliverability import DELIVERABILITY_TEXT  # noqa: E402  (a second table of the same registry)
+
+TEXT.update(DELIVERABILITY_TEXT)

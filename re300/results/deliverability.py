@@ -156,3 +156,56 @@ def target_flags(ds: xr.Dataset) -> dict:
     """TargetSettings switches of this module stored in results.nc."""
     return {name: bool(float(ds[f"input_{name}"])) for name in ("renewable_only_exports", "sales_count_as_export")
             if f"input_{name}" in ds}
+
+
+ABSORPTION_FULL_TOL = 1e-6  # an export region "takes its full headroom" within this relative tolerance (+ 1 MW)
+
+
+def firm_capacity_parts(ds: xr.Dataset) -> dict[str, float]:
+    """Credited firm capacity in Honam [MW], by part: dispatchable and renewable generators (credit × capacity),
+    storage (its firm power, at most credit × min(power, energy / storage hours)) and imports over two-way routes
+    from export regions (credit × route capacity)."""
+    kind = dict(zip(map(str, ds["region"].values), np.asarray(ds["region_kind"].values).astype(str)))
+    honam = np.array([kind[str(r)] == "honam" for r in ds["region"].values])
+    out = {"generators": 0.0, "storage": 0.0, "imports": 0.0}
+    if "input_generator_capacity_credit" in ds:
+        credit = np.nan_to_num(ds["input_generator_capacity_credit"].values)
+        present = np.nan_to_num(ds["input_generator"].values) > 0
+        out["generators"] = float((credit * np.nan_to_num(ds["capacity_total_mw"].values) * present * honam).sum())
+    if "firm_storage_mw" in ds:
+        out["storage"] = float(np.nan_to_num(ds["firm_storage_mw"].values).sum())
+    if "input_link_capacity_credit" in ds:
+        credit = np.nan_to_num(ds["input_link_capacity_credit"].values)
+        into = np.array([kind[str(a)] == "export" or (kind[str(b)] == "export" and bool(two_way))
+                         for a, b, two_way in zip(ds["link_from"].values, ds["link_to"].values,
+                                                  ds["input_link_bidirectional"].values)])
+        out["imports"] = float((credit * np.nan_to_num(ds["link_capacity_total_mw"].values) * into).sum())
+    return out
+
+
+def deliverability_summary(ds: xr.Dataset) -> dict[str, tuple[float, str]]:
+    """summary.csv rows of issue 14 for one year (a period view of a pathway): hours in which the export regions take
+    all they can (the absorption limit binds), what they could take in the year, the firm capacity credited against
+    the adequacy requirement and its price."""
+    out: dict[str, tuple[float, str]] = {}
+    w = ds["weight_h"].values
+    if "input_export_headroom_mw" in ds and np.isfinite(ds["input_export_headroom_mw"].values).any():
+        head = ds["input_export_headroom_mw"].values
+        taken = np.nan_to_num(ds["exports_received_mw"].values)
+        limited = np.isfinite(head)
+        full = limited & (taken >= head * (1 - ABSORPTION_FULL_TOL) - 1.0) & (head > 0)
+        out["absorption_limit_hours"] = (float((full.any(axis=0) * w).sum()),
+                                         "h/yr in which an export region takes all it can (absorption limit binds)")
+        out["absorption_headroom"] = (float((np.where(limited, np.maximum(head, 0.0), 0.0) * w).sum()),
+                                      "MWh/yr the export regions could take (demand - must-run - own solar)")
+    if "input_adequacy_peak_demand_mw" in ds:
+        parts = firm_capacity_parts(ds)
+        margin = float(ds["input_adequacy_reserve_margin"])
+        out["firm_capacity_credited"] = (sum(parts.values()), "MW (generators + storage + imports, at their credits)")
+        for part, value in parts.items():
+            out[f"firm_capacity_{part}"] = (value, "MW credited")
+        out["adequacy_requirement"] = ((1 + margin) * float(ds["input_adequacy_peak_demand_mw"]),
+                                       f"MW ((1 + {margin:g}) x Honam peak demand)")
+        if "adequacy_price_krw_per_mw_yr" in ds:
+            out["adequacy_price"] = (float(ds["adequacy_price_krw_per_mw_yr"]), "KRW/MW/yr (dual of the adequacy rule)")
+    return out

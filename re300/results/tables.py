@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from .deliverability import deliverability_summary
+
 
 def _w(ds):
     return ds["weight_h"]
@@ -267,6 +269,7 @@ def summary(ds: xr.Dataset) -> dict[str, tuple[float, str]]:
     }
     if "re100_load_mw" in ds:
         out.update(re100_summary(ds))
+    out.update(deliverability_summary(ds))
     return out
 
 

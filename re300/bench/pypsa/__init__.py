@@ -42,6 +42,8 @@ Constraints PyPSA has no component for (linopy, `rules`):
                        + [Σ w·sold/η_ch if sales_count_as_export] + shortfall ≥ Y · consumption
     renewable-only     every snapshot: Σ p(non-renewable gen at Honam buses) + Σ η·p(Links export bus → Honam bus)
       exports          + Σ p(unserved, Honam) ≤ Σ Honam demand
+    absorbed from      every snapshot and export bus: −p(its sink) ≤ Σ η·p(Links arriving from a Honam bus)
+      Honam
     adequacy           Σ credit·p_nom(gen at Honam buses) + Σ firm_s + Σ credit·p_nom(links that import into Honam:
                        export → Honam, or two-way Honam ↔ export) ≥ (1 + margin) · peak,
                        firm_s ≤ credit·P_s,  firm_s ≤ credit·E_s / storage_hours  (Honam storage)

@@ -38,6 +38,7 @@ def extra_functionality(problem: PypsaProblem):
         tie_capacities(problem, m, n)
         penalties = renewable_target(problem, m) + export_commitment(problem, m)
         renewable_only_exports(problem, m, n)
+        absorbed_from_honam(problem, m, n)
         adequacy(problem, m, n)
         if penalties:
             expr = m.objective.expression
@@ -169,6 +170,19 @@ def renewable_only_exports(problem: PypsaProblem, m, n) -> None:
         lhs = lhs + (lp.sel(name=list(into)) * per_name(links.loc[into, "efficiency"], into)).sum("name")
     demand = per_snapshot(m, data.demand_mw[data.honam_regions].to_numpy(float).sum(axis=1))
     m.add_constraints(lhs <= demand, name="renewable_only_exports")
+
+
+def absorbed_from_honam(problem: PypsaProblem, m, n) -> None:
+    """Every snapshot and export bus: what its sink takes (−p) ≤ Σ η·p of the Links arriving from a Honam bus."""
+    kind = problem.data.region_kind
+    gp, lp = m["Generator-p"], m["Link-p"]
+    links = n.links
+    for r, sink in problem.absorbers.items():
+        into = links.index[[b == r and kind.get(a) == "honam" for a, b in zip(links.bus0, links.bus1)]]
+        lhs = -gp.sel(name=sink)
+        if len(into):
+            lhs = lhs - (lp.sel(name=list(into)) * per_name(links.loc[into, "efficiency"], into)).sum("name")
+        m.add_constraints(lhs <= 0, name=f"absorbed_from_honam|{r}")
 
 
 def adequacy(problem: PypsaProblem, m, n) -> None:
