@@ -73,11 +73,13 @@ def test_interpolation_between_year_rows_by_hand(tables):
     # 2040 lies half way between the 2030 and 2050 rows
     assert tables.technology_parameters(2040).loc["utility_pv", "capex"] == pytest.approx(
         v2030 + (2040 - 2030) / (2050 - 2030) * (v2050 - v2030), rel=1e-12)
-    # worked by hand from the sources: 1.27e9 KRW/MW x (482/595) in 2030, x (368/595) in 2050 (DEA declines)
-    assert v2030 == pytest.approx(1.27e9 * 482 / 595, rel=1e-6)
-    assert v2050 == pytest.approx(1.27e9 * 368 / 595, rel=1e-6)
+    # worked by hand from the sources: 1.27e9 KRW/MW of 2020 x CPI 114.18/100 (2024 KRW), x (482/595) in 2030,
+    # x (368/595) in 2050 (DEA declines)
+    v2025 = 1.27e9 * 114.18 / 100
+    assert v2030 == pytest.approx(v2025 * 482 / 595, rel=1e-6)
+    assert v2050 == pytest.approx(v2025 * 368 / 595, rel=1e-6)
     assert tables.technology_parameters(2040).loc["utility_pv", "capex"] == pytest.approx(
-        1.27e9 * (482 + 368) / 2 / 595, rel=1e-6)
+        v2025 * (482 + 368) / 2 / 595, rel=1e-6)
     # clamped outside the year rows
     assert tables.technology_parameters(2010).loc["utility_pv", "capex"] == rows[2025]
     assert tables.technology_parameters(2070).loc["utility_pv", "capex"] == rows[2050]
@@ -111,11 +113,17 @@ def test_technology_parameters_frame(tables):
     assert p.loc["battery", "efficiency_charge"] == 0.96 == p.loc["battery", "efficiency_discharge"]
     rt = p.loc["pumped_hydro", "efficiency_charge"] * p.loc["pumped_hydro", "efficiency_discharge"]
     assert rt == pytest.approx(0.75, rel=1e-6)
-    assert p.loc["nonrenewable_supply", "emission_factor"] == pytest.approx(0.4173)
-    assert 120_000 <= p.loc["nonrenewable_supply", "fuel_price"] <= 130_000
-    # the battery tender price is recovered from the energy/power split: 6 h system at 397,500 KRW/kWh
+    # the grid emission factor by year: 0.4173 (2023, found) -> 0.245 (2030) -> 0.017 (2050), as constants.csv
+    assert p.loc["nonrenewable_supply", "emission_factor"] == pytest.approx(0.017)
+    assert p25.loc["nonrenewable_supply", "emission_factor"] == pytest.approx(0.4173 + (0.245 - 0.4173) * 2 / 7)
+    for year in (2023, 2025, 2030, 2040, 2050):
+        assert tables.technology_parameters(year).loc["nonrenewable_supply", "emission_factor"] == pytest.approx(
+            tables.constant("grid_emission_factor", year))
+    assert 115_000 <= p.loc["nonrenewable_supply", "fuel_price"] <= 130_000
+    # the battery tender price is recovered from the energy/power split: 6 h system at 397,500 KRW/kWh of 2025,
+    # x CPI 114.18/116.61 in 2024 KRW
     b = p25.loc["battery"]
-    assert (b["capex_energy"] * 6 + b["capex"]) / 6 / 1000 == pytest.approx(397_500, rel=1e-6)
+    assert (b["capex_energy"] * 6 + b["capex"]) / 6 / 1000 == pytest.approx(397_500 * 114.18 / 116.61, rel=1e-6)
 
 
 def test_capacities(tables):
@@ -164,7 +172,9 @@ def test_constants(tables):
     assert tables.constant("discount_rate") == 0.045
     assert tables.constant("money_year") == 2024
     assert tables.constant("krw_per_usd") == 1364
-    assert tables.constant("grid_emission_factor") == pytest.approx(0.4173)
+    assert tables.constant("grid_emission_factor") == pytest.approx(0.4173)  # without a year: the first row (2023)
+    assert tables.constant("grid_emission_factor", 2040) == pytest.approx((0.245 + 0.017) / 2)
+    assert tables.constant("grid_emission_factor", 2060) == pytest.approx(0.017)  # clamped
     assert tables.constant("carbon_price") == 8400
     assert tables.constant("nonrenewable_price") == tables.technology_parameters(2030).loc[
         "nonrenewable_supply", "fuel_price"]

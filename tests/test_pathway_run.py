@@ -193,14 +193,14 @@ def test_pathway_data_takes_costs_demand_and_hydrogen_from_the_tables():
     capex_2034 = 1.028807e9 + (2034 - 2030) / 20 * (7.85479e8 - 1.028807e9)
     assert data.period_data["generators"]["capex_annual_krw_per_mw"][i, 1] == pytest.approx(
         capex_2034 * capital_recovery_factor(0.045, 40), rel=1e-9)
-    # hydrogen: electrolysers sized on their own; 2050 electrolyser capex 1,257 EUR/kW x 1,450 KRW/EUR, 25 y;
+    # hydrogen: electrolysers sized on their own; 2050 electrolyser capex 1,257 EUR/kW x 1,475 KRW/EUR (2024), 25 y;
     # electrolysis efficiency at cost_year 2040: half way between 0.62 (2030) and 0.70 (2050) = 0.66
     st = data.storage.reset_index(drop=True)
     h = int(np.flatnonzero((st.technology == "hydrogen") & (st.region == "jeonnam"))[0])
     assert bool(st.separate_charge_power[h]) and st.efficiency_charge[h] == pytest.approx(0.66, rel=1e-9)
     assert st.efficiency_discharge[h] == pytest.approx(0.5)
     assert data.period_data["storage"]["charge_capex_annual_krw_per_mw"][h, 4] == pytest.approx(
-        1257 * 1450 * 1000 * capital_recovery_factor(0.045, 25), rel=1e-6)
+        1257 * 1475 * 1000 * capital_recovery_factor(0.045, 25), rel=1e-6)
     # targets per period; shortfall penalty from the targets section
     assert data.targets.shares("renewable", 5)[1:] == pytest.approx([1.0, 1.75, 2.375, 3.0])
     assert np.isnan(data.targets.shares("renewable", 5)[0])
