@@ -34,7 +34,8 @@ def test_names_follow_the_architecture(tables):
     assert tables.export_regions == ["capital"]
     assert list(tables.technologies.index) == [
         "utility_pv", "rooftop_pv", "floating_pv", "onshore_wind", "offshore_wind",
-        "nonrenewable_supply", "battery", "pumped_hydro", "hydrogen"]
+        "nonrenewable_supply", "battery", "pumped_hydro", "hydrogen",
+        "offshore_wind_south", "offshore_wind_yeonggwang", "offshore_wind_gunsan"]  # offshore areas (issue 15)
     fam = tables.technologies["family"]
     assert set(fam[fam == "storage"].index) == {"battery", "pumped_hydro", "hydrogen"}
     assert not tables.technologies.loc["nonrenewable_supply", "renewable"]
@@ -133,7 +134,8 @@ def test_capacities(tables):
     assert c.loc[("jeonbuk", "pumped_hydro"), "existing"] == 600  # Muju, found
     assert c.loc[("jeonnam", "battery"), "existing"] == 523  # Jeonnam tender, found
     assert c.loc[("jeonnam", "battery"), "existing_energy"] == 3138
-    assert c.loc[("jeonnam", "offshore_wind"), "potential"] == 30_000
+    # Jeonnam's 30 GW offshore target split by area: Shinan (+ Jindo, Haenam), south coast, Yeonggwang
+    assert c.loc["jeonnam"].loc[["offshore_wind", "offshore_wind_south", "offshore_wind_yeonggwang"], "potential"].sum() == 30_000
     # energy of fixed-duration storage = power x duration
     dur = tables.technology_parameters(2030).loc["pumped_hydro", "fixed_duration"]
     ph = c.xs("pumped_hydro", level="technology")
