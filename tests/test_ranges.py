@@ -142,3 +142,9 @@ def test_price_index_errors(tmp_path, inputs_dir):
     line = set_cell(d / "price_indices.csv", {"year": "2024"}, "unit", "2020=100")
     msg = load_error(d)
     assert f"price_indices.csv, row {line}, column 'unit': wrong unit for cpi (got '2020=100'; expected index (2020=100))" in msg
+
+
+def test_a_case_row_says_which_case_set_it(tables):
+    c = tables.with_cases({"discount_rate": "high"}).raw["constants.csv"].set_index("parameter").loc["discount_rate"]
+    assert c["value"] == 0.07 and c["status"] == "estimate"
+    assert c["source"].startswith("input case discount_rate: high; ranges.csv: ")

@@ -13,7 +13,7 @@ Which number a row addresses: `table` (one of RANGE_TABLES), `key` (the values o
   the sector rows of a region's demand).
 
 A scenario picks cases with `input_cases: {driver: low | central | high}`; `apply_cases` returns the table frames with
-those values (absolute rows replaced, relative rows multiplied).
+those values (absolute rows replaced, relative rows multiplied) and their source saying which case set them.
 """
 from __future__ import annotations
 
@@ -156,4 +156,8 @@ def apply_cases(frames: dict[str, pd.DataFrame], ranges: pd.DataFrame, cases: di
             values = frame["value"].to_numpy(float).copy()
             values[hit] = values[hit] * row[case] if row["unit"] == FACTOR else row[case]
             frame["value"] = values
+            # the rows now carry the case's provenance (memos and manifests read the sources)
+            note = f"input case {driver}: {case}" + (f" (x {row[case]:.6g} of the table value)" if row["unit"] == FACTOR else "")
+            frame.loc[hit, "source"] = [f"{note}; ranges.csv: {row['source']} | table: {old}" for old in frame.loc[hit, "source"]]
+            frame.loc[hit, "status"] = "estimate" if row["unit"] == FACTOR else row["status"]
     return out
