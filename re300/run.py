@@ -70,7 +70,8 @@ def prepare(sc, phases: Phases, cache_dir: Path | None = None):
     with phases("inputs"):
         tables = load_tables(sc.inputs_dir)
         validate_names(sc, set(tables.regions.index), set(tables.technologies.index), set(tables.links.index),
-                       honam_regions=set(tables.honam_regions))
+                       honam_regions=set(tables.honam_regions), drivers=set(tables.range_drivers))
+        tables = tables.with_cases(sc.input_cases)  # low/high values of inputs/ranges.csv, if the scenario asks
         weather_files = load_weather_tables(sc.inputs_dir).input_files() + [f.path for f in sc.weather.files.values()]
         weather_files += measured_inputs(sc)
     with phases("profiles"):

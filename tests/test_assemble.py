@@ -117,8 +117,10 @@ def test_generator_costs_and_limits(tiny):
     g = data.generators.set_index(["technology", "region"])
     # capex interpolated to 2040 between 1.0e9 (2030) and 0.5e9 (2050) = 0.75e9, x 1.2, annuity at 5 % over 25 yr
     assert g.loc[("pv", "north"), "capex_annual_krw_per_mw"] == pytest.approx(0.75e9 * 1.2 * crf(0.05, 25), rel=1e-12)
-    # potential x factor − existing: 1000 x 0.5 − 100 = 400; 500 x 0.5 − 50 = 200
-    assert g.loc[("pv", "north"), "max_new_mw"] == pytest.approx(400.0)
+    # potential x factor − existing in service in 2040: north's 60 MW vintage of 2010 retired in 2035 (existing 40),
+    # 1000 x 0.5 − 40 = 460; south's 2015 vintage serves to 2055: 500 x 0.5 − 50 = 200
+    assert g.loc[("pv", "north"), "existing_mw"] == pytest.approx(40.0)
+    assert g.loc[("pv", "north"), "max_new_mw"] == pytest.approx(460.0)
     assert g.loc[("pv", "south"), "max_new_mw"] == pytest.approx(200.0)
     # non-renewable supply: no potential = no expansion; marginal cost = fuel price 100,000 KRW/MWh
     assert g.loc[("grid", "north"), "max_new_mw"] == 0.0

@@ -34,7 +34,8 @@ def test_names_follow_the_architecture(tables):
     assert tables.export_regions == ["capital"]
     assert list(tables.technologies.index) == [
         "utility_pv", "rooftop_pv", "floating_pv", "onshore_wind", "offshore_wind",
-        "nonrenewable_supply", "battery", "pumped_hydro", "hydrogen", "gas_turbine", "national_grid_supply"]
+        "nonrenewable_supply", "battery", "pumped_hydro", "hydrogen", "gas_turbine", "national_grid_supply",
+        "offshore_wind_south", "offshore_wind_yeonggwang", "offshore_wind_gunsan"]  # offshore areas (issue 15)
     fam = tables.technologies["family"]
     assert set(fam[fam == "storage"].index) == {"battery", "pumped_hydro", "hydrogen"}
     assert not tables.technologies.loc["nonrenewable_supply", "renewable"]
@@ -74,11 +75,13 @@ def test_interpolation_between_year_rows_by_hand(tables):
     # 2040 lies half way between the 2030 and 2050 rows
     assert tables.technology_parameters(2040).loc["utility_pv", "capex"] == pytest.approx(
         v2030 + (2040 - 2030) / (2050 - 2030) * (v2050 - v2030), rel=1e-12)
-    # worked by hand from the sources: 1.27e9 KRW/MW x (482/595) in 2030, x (368/595) in 2050 (DEA declines)
-    assert v2030 == pytest.approx(1.27e9 * 482 / 595, rel=1e-6)
-    assert v2050 == pytest.approx(1.27e9 * 368 / 595, rel=1e-6)
+    # worked by hand from the sources: 1.27e9 KRW/MW of 2020 x CPI 114.18/100 (2024 KRW), x (482/595) in 2030,
+    # x (368/595) in 2050 (DEA declines)
+    v2025 = 1.27e9 * 114.18 / 100
+    assert v2030 == pytest.approx(v2025 * 482 / 595, rel=1e-6)
+    assert v2050 == pytest.approx(v2025 * 368 / 595, rel=1e-6)
     assert tables.technology_parameters(2040).loc["utility_pv", "capex"] == pytest.approx(
-        1.27e9 * (482 + 368) / 2 / 595, rel=1e-6)
+        v2025 * (482 + 368) / 2 / 595, rel=1e-6)
     # clamped outside the year rows
     assert tables.technology_parameters(2010).loc["utility_pv", "capex"] == rows[2025]
     assert tables.technology_parameters(2070).loc["utility_pv", "capex"] == rows[2050]
@@ -112,12 +115,19 @@ def test_technology_parameters_frame(tables):
     assert p.loc["battery", "efficiency_charge"] == 0.96 == p.loc["battery", "efficiency_discharge"]
     rt = p.loc["pumped_hydro", "efficiency_charge"] * p.loc["pumped_hydro", "efficiency_discharge"]
     assert rt == pytest.approx(0.75, rel=1e-6)
-    assert p.loc["nonrenewable_supply", "emission_factor"] == pytest.approx(0.4173)
+    # Honam's own fleet: its generation-weighted factor by year (existing_vintages.csv), 0.36 (LNG only) in 2050
+    assert p.loc["nonrenewable_supply", "emission_factor"] == pytest.approx(0.36)
+    assert p25.loc["nonrenewable_supply", "emission_factor"] == pytest.approx(0.130 + (0.191 - 0.130) * 2 / 7)
+    # the national grid beyond Honam follows the grid emission factor by year: 0.4173 (2023) -> 0.245 -> 0.017 (2050)
+    for year in (2023, 2025, 2030, 2040, 2050):
+        assert tables.technology_parameters(year).loc["national_grid_supply", "emission_factor"] == pytest.approx(
+            tables.constant("grid_emission_factor", year))
     # the mainland SMP of March 2025 (121,240 KRW/MWh) in 2024 KRW: x CPI 114.18 / 116.61
     assert p.loc["nonrenewable_supply", "fuel_price"] == pytest.approx(121_240 * 114.18 / 116.61, abs=1.0)
-    # the battery tender price is recovered from the energy/power split: 6 h system at 397,500 KRW/kWh
+    # the battery tender price is recovered from the energy/power split: 6 h system at 397,500 KRW/kWh of 2025,
+    # x CPI 114.18/116.61 in 2024 KRW
     b = p25.loc["battery"]
-    assert (b["capex_energy"] * 6 + b["capex"]) / 6 / 1000 == pytest.approx(397_500, rel=1e-6)
+    assert (b["capex_energy"] * 6 + b["capex"]) / 6 / 1000 == pytest.approx(397_500 * 114.18 / 116.61, rel=1e-6)
 
 
 def test_capacities(tables):
@@ -127,7 +137,8 @@ def test_capacities(tables):
     assert c.loc[("jeonbuk", "pumped_hydro"), "existing"] == 600  # Muju, found
     assert c.loc[("jeonnam", "battery"), "existing"] == 523  # Jeonnam tender, found
     assert c.loc[("jeonnam", "battery"), "existing_energy"] == 3138
-    assert c.loc[("jeonnam", "offshore_wind"), "potential"] == 30_000
+    # Jeonnam's 30 GW offshore target split by area: Shinan (+ Jindo, Haenam), south coast, Yeonggwang
+    assert c.loc["jeonnam"].loc[["offshore_wind", "offshore_wind_south", "offshore_wind_yeonggwang"], "potential"].sum() == 30_000
     # energy of fixed-duration storage = power x duration
     dur = tables.technology_parameters(2030).loc["pumped_hydro", "fixed_duration"]
     ph = c.xs("pumped_hydro", level="technology")
@@ -171,7 +182,9 @@ def test_constants(tables):
     assert tables.constant("discount_rate") == 0.045
     assert tables.constant("money_year") == 2024
     assert tables.constant("krw_per_usd") == 1364
-    assert tables.constant("grid_emission_factor") == pytest.approx(0.4173)
+    assert tables.constant("grid_emission_factor") == pytest.approx(0.4173)  # without a year: the first row (2023)
+    assert tables.constant("grid_emission_factor", 2040) == pytest.approx((0.245 + 0.017) / 2)
+    assert tables.constant("grid_emission_factor", 2060) == pytest.approx(0.017)  # clamped
     assert tables.constant("carbon_price") == 8400
     assert tables.constant("nonrenewable_price") == tables.technology_parameters(2030).loc[
         "nonrenewable_supply", "fuel_price"]

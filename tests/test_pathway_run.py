@@ -191,21 +191,21 @@ def test_pathway_data_takes_costs_demand_and_hydrogen_from_the_tables():
     # demand growth {2021: 1, 2030: 1.05, 2034: 1.1, 2050: 1.25}, linear: 2040 = 1.1 + 6/16 x 0.15, 2045 = 1.1 + 11/16 x 0.15
     growth = data.period_consumption_mwh() / data.period_consumption_mwh()[0] * 1.05
     assert growth == pytest.approx([1.05, 1.1, 1.15625, 1.203125, 1.25], rel=1e-9)
-    # utility PV capex of each period: the table's year rows interpolated (2034: 1.028807e9 + 4/20 of the way to
-    # 7.85479e8), annualised at 4.5 % over 40 years
+    # utility PV capex of each period: the table's year rows interpolated (2034: 1.174692e9 + 4/20 of the way to
+    # 8.968599e8, both 1.27e9 x CPI 114.18/100 x the DEA declines), annualised at 4.5 % over 40 years
     g = data.generators.reset_index(drop=True)
     i = int(np.flatnonzero((g.technology == "utility_pv") & (g.region == "jeonnam"))[0])
-    capex_2034 = 1.028807e9 + (2034 - 2030) / 20 * (7.85479e8 - 1.028807e9)
+    capex_2034 = 1.174692e9 + (2034 - 2030) / 20 * (8.968599e8 - 1.174692e9)
     assert data.period_data["generators"]["capex_annual_krw_per_mw"][i, 1] == pytest.approx(
         capex_2034 * capital_recovery_factor(0.045, 40), rel=1e-9)
-    # hydrogen: electrolysers sized on their own; 2050 electrolyser capex 1,257 EUR/kW x 1,450 KRW/EUR, 25 y;
+    # hydrogen: electrolysers sized on their own; 2050 electrolyser capex 1,257 EUR/kW x 1,475 KRW/EUR (2024), 25 y;
     # electrolysis efficiency at cost_year 2040: half way between 0.62 (2030) and 0.70 (2050) = 0.66
     st = data.storage.reset_index(drop=True)
     h = int(np.flatnonzero((st.technology == "hydrogen") & (st.region == "jeonnam"))[0])
     assert bool(st.separate_charge_power[h]) and st.efficiency_charge[h] == pytest.approx(0.66, rel=1e-9)
     assert st.efficiency_discharge[h] == pytest.approx(0.5)
     assert data.period_data["storage"]["charge_capex_annual_krw_per_mw"][h, 4] == pytest.approx(
-        1257 * 1450 * 1000 * capital_recovery_factor(0.045, 25), rel=1e-6)
+        1257 * 1475 * 1000 * capital_recovery_factor(0.045, 25), rel=1e-6)
     # targets per period; shortfall penalty from the targets section
     assert data.targets.shares("renewable", 5)[1:] == pytest.approx([1.0, 1.75, 2.375, 3.0])
     assert np.isnan(data.targets.shares("renewable", 5)[0])

@@ -304,3 +304,19 @@ def test_deliverability_frontier_from_the_member_outputs(tmp_path_factory, repo_
     # a closed corridor delivers less than a 4 GW one (or at most the same)
     closed, open_ = table.sort_values("corridor_allowed_mw")["delivered_share_at_top_target"]
     assert closed <= open_ + 1e-9
+
+
+def test_ranking_table_orders_drivers_by_the_larger_relative_change():
+    """Hand-made tornado rows: cost base 100, renewable share base 3.0. Driver a moves cost by -10/+20 (largest 0.20)
+    and the share by 0 -> score 0.20; driver b moves cost by +5 (0.05) and the share by -0.6 (0.20) -> score 0.25."""
+    from re300.sweep.figures import ranking_table
+
+    def row(metric, param, base, lo, hi):
+        return dict(metric=metric, parameter=param, method="one at a time", baseline=base, low_setting="low",
+                    low_change=lo, high_setting="high", high_change=hi, unit="")
+    tornado = pd.DataFrame([row("total_system_cost", "a", 100.0, -10.0, 20.0), row("renewable_ratio", "a", 3.0, 0.0, 0.0),
+                            row("total_system_cost", "b", 100.0, 5.0, 5.0), row("renewable_ratio", "b", 3.0, -0.6, -0.6)])
+    ranked = ranking_table(tornado)
+    assert list(ranked["parameter"]) == ["b", "a"] and list(ranked["rank"]) == [1, 2]
+    assert ranked.set_index("parameter").loc["a", "score"] == pytest.approx(0.20)
+    assert ranked.set_index("parameter").loc["b", "score"] == pytest.approx(0.25)

@@ -133,15 +133,16 @@ def link_rows(sc, tables, rate: float) -> list[dict]:
     return links
 
 
-def asset_rows(sc, tables, year: int, rate: float, cf_columns) -> tuple[list, list, list, list]:
+def asset_rows(sc, tables, year: int, rate: float, cf_columns, capacities=None) -> tuple[list, list, list, list]:
     """(generators, their capacity-factor keys, storage, links) with the costs of `year`. The row order does not depend
-    on `year` (pathway periods stack them). A variable renewable without a profile is an input error."""
+    on `year` (pathway periods stack them). A variable renewable without a profile is an input error.
+    capacities: the frame of `tables.capacities()` to use (default: that frame)."""
     inputs = Path(sc.inputs_dir)
     tp = tables.technology_parameters(year)
     families = tables.technologies["family"]
     renewable_flag = tables.technologies["renewable"]
     gens, gen_keys, stores = [], [], []
-    for (region, tech), row in tables.capacities().iterrows():
+    for (region, tech), row in (tables.capacities() if capacities is None else capacities).iterrows():
         if tech in sc.technologies.exclude:
             continue
         family = families[tech]

@@ -9,6 +9,7 @@ import pandas as pd
 
 from re300.model.data import ModelData, TargetSettings
 
+from .committed import capacities_in_service, committed_builds
 from .costs import asset_rows, discount_rate
 from .deliverability import adequacy_settings, bound_status, export_headroom, export_values
 from .profiles import floor_capacity_factors
@@ -47,6 +48,8 @@ def assemble_model_data(sc, tables, snap) -> ModelData:
     """Combine scenario, validated tables and the snapshots (capacity factors and demand) into ModelData.
 
     Costs are annualised here (`re300.assemble.costs`); capacity factors below CAPACITY_FACTOR_FLOOR are zeroed.
+    A single year counts the existing renewables and storage still in service in `sc.year` (existing_vintages.csv);
+    the scenario's committed projects become lower bounds on new capacity (`re300.assemble.committed`).
     With a `pathway` section the snapshots are repeated for every investment period (`pathway_model_data`).
     """
     from .pathway import pathway_model_data
@@ -54,7 +57,10 @@ def assemble_model_data(sc, tables, snap) -> ModelData:
     rate = discount_rate(sc, tables)
     cf = snap.cf
     T = len(snap.time)
-    gens, gen_keys, stores, links = asset_rows(sc, tables, sc.cost_year, rate, set(cf.columns))
+    # a single year counts only the existing renewables and storage still in service then (the pathway does this per
+    # period from the base-year capacities)
+    caps = capacities_in_service(tables, sc.year) if sc.pathway is None else None
+    gens, gen_keys, stores, links = asset_rows(sc, tables, sc.cost_year, rate, set(cf.columns), caps)
     gen_cf = [cf[k].to_numpy(float) if k is not None else np.ones(T) for k in gen_keys]
     for frame, rows in (("generators", gens), ("storage", stores), ("links", links)):
         for col, statuses in bound_status(sc, tables, frame, rows).items():
@@ -84,10 +90,11 @@ def assemble_model_data(sc, tables, snap) -> ModelData:
         adequacy=adequacy_settings(sc, tables, snap, [1.0]),  # Honam's peak; RE100 loads and growth added below
     )
     if sc.pathway is not None:
-        return pathway_model_data(sc, tables, data, rate, set(cf.columns))
+        data = pathway_model_data(sc, tables, data, rate, set(cf.columns))
+        return replace(data, committed_builds=committed_builds(sc, data))
     loads = [l for l in sc.re100_loads if l.from_year is None or sc.year >= l.from_year]
     if loads:
         data = with_re100_loads(data, loads, [list(range(T))], [sc.year])
         if data.adequacy is not None:
             data.adequacy = replace(data.adequacy, peak_demand_mw=data.adequacy.peak_demand_mw + re100_peak_mw(loads))
-    return data
+    return replace(data, committed_builds=committed_builds(sc, data))

@@ -10,8 +10,9 @@ __all__ = ["validate_names"]
 
 
 def validate_names(scenario: Scenario, regions: set[str], technologies: set[str], links: set[str],
-                   honam_regions: set[str] | None = None) -> None:
-    """Check that names used in the scenario exist in the input tables. Raises ConfigError."""
+                   honam_regions: set[str] | None = None, drivers: set[str] | None = None) -> None:
+    """Check that names used in the scenario exist in the input tables (drivers: those of inputs/ranges.csv, for
+    `input_cases`; None = not checked). Raises ConfigError."""
     checks: list[tuple[tuple, list[str], set[str], str]] = [
         (("technologies", "exclude"), scenario.technologies.exclude, technologies, "technology"),
         (("technologies", "no_expansion"), scenario.technologies.no_expansion, technologies, "technology"),
@@ -25,6 +26,8 @@ def validate_names(scenario: Scenario, regions: set[str], technologies: set[str]
     ]
     if scenario.pathway is not None:
         checks.append((("pathway", "build_rate_factor"), list(scenario.pathway.build_rate_factor), technologies, "technology"))
+    if drivers is not None:
+        checks.append((("input_cases",), list(scenario.input_cases), drivers, "input driver (inputs/ranges.csv)"))
     for loc, names, known, what in checks:
         is_list = loc[-1] in ("exclude", "no_expansion", "intra_period_storage")
         for i, name in enumerate(names):
@@ -36,6 +39,15 @@ def validate_names(scenario: Scenario, regions: set[str], technologies: set[str]
                 display_path(file), format_key(key_loc),
                 f"unknown {what} '{name}'{did_you_mean(name, known)} (known: {', '.join(sorted(known))})",
             )
+    for name in scenario.committed:
+        tech, _, region = name.partition("|")
+        if name in links or (tech in technologies and region in regions):
+            continue
+        file = scenario.origin("committed", name) or scenario.source_file or "<scenario>"
+        assets = links | {f"{t}|{r}" for t in technologies for r in regions}
+        raise ConfigError(display_path(file), format_key(("committed", name)),
+                          f"unknown asset '{name}'{did_you_mean(name, assets)}; expected 'technology|region' or a link "
+                          f"({', '.join(sorted(links))})")
     known = honam_regions if honam_regions is not None else regions
     for i, load in enumerate(scenario.re100_loads):
         if load.region not in known:

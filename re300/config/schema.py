@@ -436,6 +436,11 @@ class Scenario(_Section):
     solver: Solver = Field(default_factory=Solver)
     pathway: Pathway | None = None
     re100_loads: list[Re100Load] = Field(default_factory=list)
+    # input cases: {driver of inputs/ranges.csv: low | central | high} (re300.inputs.ranges)
+    input_cases: dict[str, Literal["low", "central", "high"]] = Field(default_factory=dict)
+    # committed projects: {'technology|region' or link: MW} = new capacity that must be built (single year), or
+    # {'technology|region' or link: {year: MW}} = new capacity that must be in service from each year (pathway)
+    committed: dict[str, NonNegFloat | dict[Year, NonNegFloat]] = Field(default_factory=dict)
 
     @field_validator("re100_loads")
     @classmethod
@@ -445,6 +450,19 @@ class Scenario(_Section):
         if dup:
             raise ValueError(f"RE100 load names repeated: {dup}; expected each name once")
         return loads
+
+    @model_validator(mode="after")
+    def _committed_fits_the_run(self):
+        for key, value in self.committed.items():
+            if isinstance(value, dict) and self.pathway is not None:
+                unknown = sorted(set(value) - set(self.pathway.periods))
+                if unknown:
+                    raise ValueError(f"committed {key}: year(s) {unknown} are not pathway periods; expected years "
+                                     f"among {self.pathway.periods}")
+            elif isinstance(value, dict):
+                raise ValueError(f"committed {key}: a schedule {{year: MW}} needs a pathway section; a single-year run "
+                                 "takes the MW to build, e.g. {offshore_wind|jeonnam: 8104}")
+        return self
 
     @model_validator(mode="after")
     def _hourly_matching_needs_hours(self):

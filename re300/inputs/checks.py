@@ -51,6 +51,8 @@ from re300.inputs.schema import (
     LINK_PARAMETER_UNITS,
     LON_RANGE,
     OPTIONAL_CONSTANTS,
+    PRICE_INDEX_RANGES,
+    PRICE_INDEX_UNITS,
     PROFILES,
     REGION_KINDS,
     REQUIRED_TECHNOLOGY_PARAMETERS,
@@ -235,9 +237,16 @@ def load_link_parameters(path: Path, df: pd.DataFrame, links: Names) -> None:
 
 
 def load_constants(path: Path, df: pd.DataFrame) -> None:
-    """constants.csv: one row for every constant of CONSTANT_UNITS."""
+    """constants.csv: every constant of CONSTANT_UNITS, as one row with a blank `year` or as rows by year
+    (interpolated like technology parameters; the optional `year` column may be absent)."""
     check_long_table(path, df, CONSTANT_UNITS, CONSTANT_RANGES)
-    check_duplicates(path, df, ["parameter"])
+    parse_year(path, df, "year", YEAR_RANGE, blank="all years")
+    check_duplicates(path, df[df["year"].isna()], ["parameter"])
+    check_duplicates(path, df[df["year"].notna()], ["parameter", "year"])
+    for param, grp in df.groupby("parameter", sort=False):
+        if grp["year"].isna().any() and len(grp) > 1:
+            raise InputError(path, f"{param} has both a blank-year row and other rows", row=int(grp[LINE].iat[1]),
+                             column="year", expected="either one blank-year row or only rows with years")
     missing = [q for q in CONSTANT_UNITS if q not in set(df["parameter"]) and q not in OPTIONAL_CONSTANTS]
     if missing:
         raise InputError(path, f"missing constant(s) {', '.join(missing)}", column="parameter",
@@ -255,6 +264,13 @@ def load_export_regions(path: Path, df: pd.DataFrame, regions: Names, kinds: dic
                              expected="a region of kind export in regions.csv")
     check_long_table(path, df, EXPORT_REGION_UNITS, EXPORT_REGION_RANGES)
     check_duplicates(path, df, ["region", "parameter"])
+
+
+def load_price_indices(path: Path, df: pd.DataFrame) -> None:
+    """price_indices.csv: a price index (PRICE_INDEX_UNITS) by year, for converting nominal KRW to the money year."""
+    check_long_table(path, df, PRICE_INDEX_UNITS, PRICE_INDEX_RANGES, param_col="index")
+    parse_year(path, df, "year", YEAR_RANGE)
+    check_duplicates(path, df, ["index", "year"])
 
 
 # ------------------------------------------------------------------------------------------------- pathway tables

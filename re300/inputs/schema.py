@@ -72,6 +72,8 @@ SHAPE_UNITS = {p: "relative" for p in SHAPE_PARAMETERS}
 VINTAGE_UNITS = {"existing": "MW", "existing_energy": "MWh", "existing_charge": "MW"}
 BUILD_LIMIT_UNITS = {"max_build_rate": "MW/yr"}
 AVAILABILITY_UNITS = {"max_new_in_service": "MW"}
+# price indices for converting Korean nominal costs to KRW of the money year (inputs/price_indices.csv)
+PRICE_INDEX_UNITS = {"cpi": "index (2020=100)"}
 
 #: every expected unit, by table (the single reference for units; see docs/architecture.md)
 EXPECTED_UNITS = {
@@ -84,6 +86,7 @@ EXPECTED_UNITS = {
     "existing_vintages.csv": VINTAGE_UNITS,
     "build_limits.csv": BUILD_LIMIT_UNITS,
     "availability_years.csv": AVAILABILITY_UNITS,
+    "price_indices.csv": PRICE_INDEX_UNITS,
 }
 
 STORAGE_ONLY_PARAMETERS = (
@@ -125,6 +128,7 @@ SHAPE_RANGES = {p: NONNEG for p in SHAPE_PARAMETERS}
 VINTAGE_RANGES = {p: NONNEG for p in VINTAGE_UNITS}
 BUILD_LIMIT_RANGES = {"max_build_rate": NONNEG}
 AVAILABILITY_RANGES = {"max_new_in_service": NONNEG}
+PRICE_INDEX_RANGES = {p: POSITIVE for p in PRICE_INDEX_UNITS}
 LAT_RANGE = Range(-90, 90)  # degrees
 LON_RANGE = Range(-180, 180)  # degrees
 YEAR_RANGE = Range(lo=1990, hi=2100, integer=True)
@@ -140,16 +144,20 @@ COLUMNS = {
     "technology_parameters.csv": (("technology", "parameter", "year", "value", "unit", "source", "status"), ()),
     "capacities.csv": (("region", "technology", "parameter", "value", "unit", "source", "status"), ()),
     "link_parameters.csv": (("link", "parameter", "value", "unit", "source", "status"), ()),
-    "constants.csv": (("parameter", "value", "unit", "source", "status"), ()),
+    "constants.csv": (("parameter", "value", "unit", "source", "status"), ("year",)),
     "existing_vintages.csv": (("region", "technology", "parameter", "first_year", "retire_year", "value", "unit", "source",
                                "status"), ()),
     "build_limits.csv": (("technology", "region", "parameter", "value", "unit", "source", "status"), ()),
     "availability_years.csv": (("asset", "region", "year", "parameter", "value", "unit", "source", "status"), ()),
     "export_regions.csv": (("region", "parameter", "value", "unit", "source", "status"), ()),
+    "price_indices.csv": (("index", "year", "value", "unit", "source", "status"), ()),
+    "ranges.csv": (("driver", "rank", "table", "key", "parameter", "year", "central", "low", "high", "unit", "source",
+                    "status"), ()),
 }
 FILES = tuple(COLUMNS)
-# tables a run may do without (then the features that need them say so when asked for)
-OPTIONAL_FILES = ("export_regions.csv",)
+# tables that may be absent from an inputs folder (read as empty; the features that need them say so when asked for):
+# hand-made test folders need not carry them
+OPTIONAL_FILES = ("export_regions.csv", "price_indices.csv", "ranges.csv")
 # constants only some features need (the adequacy rule)
 OPTIONAL_CONSTANTS = ("reserve_margin", "adequacy_storage_hours")
 # export regions (re300.model.exports): what the region cannot turn down, its own solar, what it displaces

@@ -18,7 +18,7 @@ import pandas as pd
 
 from re300.csvtable import LINE, read_table, suggest
 from re300.errors import InputError
-from re300.inputs import checks
+from re300.inputs import checks, ranges
 from re300.inputs.schema import (
     CAPACITY_UNITS,
     COLUMNS,
@@ -54,6 +54,7 @@ class InputTables:
         self.links = frames["links.csv"].drop(columns=[LINE]).set_index("link")
         self.demand = frames["demand.csv"].drop(columns=[LINE]).reset_index(drop=True)
         self.demand_shapes = frames["demand_shapes.csv"].drop(columns=[LINE]).reset_index(drop=True)
+        self.cases: dict[str, str] = {}  # input cases applied (ranges.csv drivers -> low | central | high)
 
     # -- names ---------------------------------------------------------------------------------
     @property
@@ -179,14 +180,51 @@ class InputTables:
     def has_constant(self, name: str) -> bool:
         return bool((self.raw["constants.csv"]["parameter"] == name).any())
 
-    def constant(self, name: str) -> float:
-        """A constant from constants.csv, in its stated unit (see CONSTANT_UNITS)."""
+    def constant(self, name: str, year: int | None = None) -> float:
+        """A constant from constants.csv, in its stated unit (see CONSTANT_UNITS). A constant given by year is
+        interpolated linearly to `year` and clamped outside its years, like technology parameters; without a
+        `year` it is the value of its first (earliest) row."""
         c = self.raw["constants.csv"]
         hit = c[c["parameter"] == name]
         if hit.empty:
             raise InputError(self.inputs_dir / "constants.csv", "unknown constant", column="parameter",
                              value=name, expected=suggest(name, c["parameter"]))
+        if "year" not in hit.columns or hit["year"].isna().all():
+            return float(hit["value"].iat[0])
+        g = hit.sort_values("year")
+        if year is None:
+            return float(g["value"].iat[0])
+        return float(np.interp(float(year), g["year"].to_numpy(float), g["value"].to_numpy(float)))
+
+    def price_index(self, index: str, year: int) -> float:
+        """The value of a price index of price_indices.csv (e.g. 'cpi', 2020 = 100) in `year`."""
+        p = self.raw["price_indices.csv"]
+        hit = p[(p["index"] == index) & (p["year"] == year)]
+        if hit.empty:
+            raise InputError(self.inputs_dir / "price_indices.csv", f"no {index} value for {year}", column="year",
+                             value=year, expected="one of " + ", ".join(str(y) for y in p.loc[p["index"] == index, "year"]))
         return float(hit["value"].iat[0])
+
+    # -- ranges and input cases ----------------------------------------------------------------
+    @property
+    def ranges(self) -> pd.DataFrame:
+        """ranges.csv: low, central and high values of the inputs that move the answer (see re300.inputs.ranges)."""
+        return self.raw["ranges.csv"].drop(columns=[LINE]).reset_index(drop=True)
+
+    @property
+    def range_drivers(self) -> list[str]:
+        """The drivers of ranges.csv (the names a scenario's `input_cases` may use)."""
+        return ranges.drivers(self.raw["ranges.csv"])
+
+    def with_cases(self, cases: dict[str, str]) -> "InputTables":
+        """The tables with the low or high values of ranges.csv for the drivers named in `cases`
+        ({driver: low | central | high}); the same tables when `cases` is empty."""
+        if not cases:
+            return self
+        frames = ranges.apply_cases(self.raw, self.raw["ranges.csv"], dict(cases))
+        out = InputTables(self.inputs_dir, frames)
+        out.cases = dict(cases)
+        return out
 
     def annual_demand(self, year: int = 2021) -> pd.DataFrame:
         """Index honam region, one column per sector [GWh/yr]; 0 where a sector is absent."""
@@ -209,8 +247,8 @@ def load_tables(inputs_dir: Path) -> InputTables:
     if not inputs_dir.is_dir():
         raise InputError(inputs_dir, "inputs directory not found", expected="a folder holding " + ", ".join(FILES))
     p = {name: inputs_dir / name for name in FILES}
-    f = {name: read_table(path, *COLUMNS[name]) for name, path in p.items()
-         if name not in OPTIONAL_FILES or path.is_file()}
+    f = {name: read_table(path, *COLUMNS[name]) if (name not in OPTIONAL_FILES or path.is_file())
+         else _empty_table(*COLUMNS[name]) for name, path in p.items()}
 
     regions, honam = checks.load_regions(p["regions.csv"], f["regions.csv"])
     technologies, family = checks.load_technologies(p["technologies.csv"], f["technologies.csv"])
@@ -230,7 +268,15 @@ def load_tables(inputs_dir: Path) -> InputTables:
                                            p["capacities.csv"], f["capacities.csv"])
     checks.load_build_limits(p["build_limits.csv"], f["build_limits.csv"], honam, technologies, family)
     checks.load_availability(p["availability_years.csv"], f["availability_years.csv"], regions, technologies, links)
-    if "export_regions.csv" in f:
+    if len(f["export_regions.csv"]):
         kinds = dict(zip(f["regions.csv"]["region"], f["regions.csv"]["kind"]))
         checks.load_export_regions(p["export_regions.csv"], f["export_regions.csv"], regions, kinds)
+    # money and ranges (re300.inputs.ranges)
+    checks.load_price_indices(p["price_indices.csv"], f["price_indices.csv"])
+    ranges.load_ranges(p["ranges.csv"], f["ranges.csv"], f)
     return InputTables(inputs_dir, f)
+
+
+def _empty_table(required, optional=()) -> pd.DataFrame:
+    """The frame `read_table` gives for a file with a header and no rows."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in (*required, *optional)} | {LINE: pd.Series(dtype=int)})

@@ -246,6 +246,9 @@ class ModelData:
     re100_loads: rows RE100_LOAD_COLUMNS; re100_load_mw: loads x time [MW] (already part of demand_mw).
     fixed_builds: {family of BUILD_FAMILIES: (rows x periods) new capacity built in each period, NaN = free}
     [MW or MWh] (myopic runs fix their hand-over this way).
+    committed_builds: {family of BUILD_FAMILIES: (rows x periods) the least new capacity [MW or MWh]}: committed
+    projects (`re300.model.investment.add_builds`). A single year: new capacity built >= it; a pathway: new capacity
+    in service in period p >= [i, p]. 0 = no commitment.
 
     Export regions (`re300.model.exports`): export_headroom_mw: time x export region, the most an export region can
     take in each snapshot [MW] (its demand minus the output it cannot turn down); a missing column or NaN = no limit.
@@ -276,6 +279,7 @@ class ModelData:
     re100_loads: pd.DataFrame | None = None
     re100_load_mw: np.ndarray | None = None
     fixed_builds: dict | None = None
+    committed_builds: dict | None = None
     export_headroom_mw: pd.DataFrame | None = None
     export_value_krw_per_mwh: dict | None = None
     adequacy: Adequacy | None = None
@@ -416,9 +420,13 @@ class ModelData:
                 raise ValueError(f"ModelData.adequacy.peak_demand_mw must hold one value per period ({P})")
             if self.adequacy.reserve_margin < 0 or self.adequacy.storage_hours <= 0:
                 raise ValueError("ModelData.adequacy: reserve_margin must be >= 0 and storage_hours > 0")
-        for fam, arr in (self.fixed_builds or {}).items():
-            if fam not in BUILD_FAMILIES:
-                raise ValueError(f"ModelData.fixed_builds has unknown family {fam!r}")
-            n = len(getattr(self, BUILD_FAMILIES[fam]))
-            if np.shape(arr) != (n, P):
-                raise ValueError(f"ModelData.fixed_builds[{fam!r}] has shape {np.shape(arr)}, expected ({n}, {P})")
+        for field_name in ("fixed_builds", "committed_builds"):
+            for fam, arr in (getattr(self, field_name) or {}).items():
+                if fam not in BUILD_FAMILIES:
+                    raise ValueError(f"ModelData.{field_name} has unknown family {fam!r}")
+                n = len(getattr(self, BUILD_FAMILIES[fam]))
+                if np.shape(arr) != (n, P):
+                    raise ValueError(f"ModelData.{field_name}[{fam!r}] has shape {np.shape(arr)}, expected ({n}, {P})")
+        for fam, arr in (self.committed_builds or {}).items():
+            if np.any(~np.isfinite(np.asarray(arr, float))) or np.min(arr, initial=0.0) < 0:
+                raise ValueError(f"ModelData.committed_builds[{fam!r}] must be finite and >= 0")

@@ -79,9 +79,12 @@ def add_builds(ctx, kind: CapacityKind, labels, max_new, lifetime_yr, capex_annu
     max_new = np.nan_to_num(np.asarray(max_new, float), nan=0.0, posinf=np.inf)
     N = max_new.shape[0]
     fixed = (data.fixed_builds or {}).get(family)
+    committed = (data.committed_builds or {}).get(family)
     allowed = max_new > 0
     if fixed is not None:
         allowed |= np.nan_to_num(np.asarray(fixed, float), nan=0.0) > 0
+    if committed is not None and ctx.pathway is None:
+        allowed |= np.asarray(committed, float) > 0
     asset, period = np.nonzero(allowed)
     if ctx.pathway is None:
         alive = np.ones((len(asset), P), dtype=bool)  # a single year: every build serves it
@@ -93,6 +96,9 @@ def add_builds(ctx, kind: CapacityKind, labels, max_new, lifetime_yr, capex_annu
         opt_labels = [f"{labels[i]}|{ctx.years[b]}" for i, b in zip(asset, period)]
     ub = max_new[asset, period] * scale
     lb = np.zeros(len(asset))
+    if committed is not None and ctx.pathway is None:  # a single year: the committed projects are built
+        lb = np.asarray(committed, float)[asset, period] * scale
+        ub = np.maximum(ub, lb)
     if fixed is not None:
         fx = np.asarray(fixed, float)[asset, period]
         hit = np.isfinite(fx)
@@ -114,6 +120,8 @@ def add_builds(ctx, kind: CapacityKind, labels, max_new, lifetime_yr, capex_annu
                      option_owners.labels("fixed_om", alive * fom[asset] * U.MONEY / scale))
     if ctx.pathway is not None and len(asset):
         new_capacity_limit_constraint(ctx, builds, labels, max_new * scale, unit)
+        if committed is not None:
+            committed_capacity_constraint(ctx, builds, labels, np.asarray(committed, float) * scale, unit)
     ctx.meta.setdefault("builds", {})[family] = builds.meta()
     ctx.builds[family] = builds
     return builds
@@ -161,6 +169,32 @@ def new_capacity_limit_constraint(ctx, builds: Builds, labels, limit, unit: str 
     for r, (_, _, on, lim) in enumerate(rows):
         block.add(np.full(len(on), r), 1.0, builds.variables[on])
         block.add_rhs(r, lim)
+    block.build()
+
+
+def committed_capacity_constraint(ctx, builds: Builds, labels, committed, unit: str = "GW") -> None:
+    """Committed projects are in service on schedule (pathway runs):
+
+        Σ_{b alive in p} build[i, b]  ≥  committed[i, p]                                  [GW or GWh]
+
+    for every asset i and period p with committed[i, p] > 0 (e.g. the Shinan cluster from 2030). An asset that
+    cannot be built by then (no build option alive in p) makes the row infeasible, which the assembly prevents.
+    """
+    rows = []
+    for i in np.flatnonzero(np.asarray(committed).max(axis=1, initial=0.0) > 0):
+        ks = np.flatnonzero(builds.asset == i)
+        for p in range(ctx.P):
+            if committed[i, p] > 0:
+                rows.append((i, p, ks[builds.alive[ks, p]], committed[i, p]))
+    if not rows:
+        return
+    block = RowBlock(ctx.lm, f"{builds.name}_committed", ("commitment",),
+                     ([f"{labels[i]}|{ctx.years[p]}" for i, p, _, _ in rows],), ">=", unit=unit,
+                     doc="new capacity in service >= the committed projects of the period")
+    for r, (_, _, on, need) in enumerate(rows):
+        if len(on):
+            block.add(np.full(len(on), r), 1.0, builds.variables[on])
+        block.add_rhs(r, need)
     block.build()
 
 

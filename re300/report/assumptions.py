@@ -135,7 +135,9 @@ def assumption_rows(run: RunResults, lang: str) -> list[list[str]]:
                          str(consts.loc[name, "unit"]) if name in consts.index else "", "scenario",
                          tr("a_scenario_setting", lang, key=f"prices.{key}")])
         elif name in consts.index:
-            r = consts.loc[name]
-            rows.append([tr("a_constant", lang, name=name), value_text(float(r["value"])), str(r["unit"]),
-                         str(r["status"]), "constants.csv: " + short_source(r["source"])])
+            for _, r in consts.loc[[name]].iterrows():  # a constant given by year has one row per year
+                year = r.get("year")
+                label = name if year is None or pd.isna(year) else f"{name} ({int(year)})"
+                rows.append([tr("a_constant", lang, name=label), value_text(float(r["value"])), str(r["unit"]),
+                             str(r["status"]), "constants.csv: " + short_source(r["source"])])
     return rows

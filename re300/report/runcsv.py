@@ -203,9 +203,10 @@ class RunResults:
 
     @cached_property
     def inputs(self):
+        """The input tables the run read, with the low/high values of the scenario's `input_cases` (inputs/ranges.csv)."""
         from re300.inputs.tables import load_tables
 
-        return load_tables(self.inputs_dir)
+        return load_tables(self.inputs_dir).with_cases(self.manifest.get("scenario", {}).get("input_cases") or {})
 
     @cached_property
     def input_changes(self) -> list[str]:

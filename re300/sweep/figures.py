@@ -1,7 +1,8 @@
 """Figures of a sweep (matplotlib, Agg): the cost-versus-target curve and tornado-style sensitivities.
 
-The numbers behind each figure are written next to it (`cost_vs_target.csv`, `tornado.csv`), so every bar and
-point in a memo can be traced to member outputs.
+The numbers behind each figure are written next to it (`cost_vs_target.csv`, `tornado.csv`, and for a one-at-a-time
+design the drivers ranked by influence, `tornado_ranking.csv`), so every bar and point in a memo can be traced to
+member outputs.
 
 Tornado bars come from
 - a one-at-a-time design (`one_at_a_time:` in the sweep file): the change of a metric from the `base` member when
@@ -23,7 +24,10 @@ TORNADO_METRICS = {  # metric: (label, scale to the plotted unit, plotted unit)
     "total_system_cost": ("total system cost", 1e-12, "trillion KRW/yr"),
     "average_cost_per_mwh_demand": ("average cost per MWh of Honam demand", 1e-3, "thousand KRW/MWh"),
     "renewable_target_shadow_price": ("shadow price of the renewable target", 1e-3, "thousand KRW/MWh"),
+    "renewable_ratio": ("renewable share delivered", 100.0, "% of consumption"),
 }
+# the ranking of one-at-a-time drivers (tornado_ranking.csv): by the larger relative change of these two metrics
+RANKING_METRICS = ("total_system_cost", "renewable_ratio")
 TARGET_KEY = "targets.renewable_share"
 
 
@@ -78,6 +82,35 @@ def tornado_table(report, table: pd.DataFrame) -> pd.DataFrame:
                                      unit=_unit(table, metric)))
     return pd.DataFrame(rows, columns=["metric", "parameter", "method", "baseline", "low_setting", "low_change",
                                        "high_setting", "high_change", "unit"])
+
+
+def ranking_table(tornado: pd.DataFrame) -> pd.DataFrame:
+    """The one-at-a-time drivers ranked by influence: for each, the largest change of the total system cost and of
+    the renewable share delivered, each relative to its base value; score = the sum of the two shares; rank 1 = the
+    highest score."""
+    rows = tornado[tornado["method"] == "one at a time"]
+    if rows.empty:
+        return pd.DataFrame()
+    out = []
+    for param, grp in rows.groupby("parameter", sort=False):
+        rec = {"parameter": param}
+        score = 0.0
+        for metric in RANKING_METRICS:
+            r = grp[grp["metric"] == metric]
+            if r.empty:
+                continue
+            r = r.iloc[0]
+            change = max(abs(r["low_change"]), abs(r["high_change"]))
+            rel = change / abs(r["baseline"]) if r["baseline"] else 0.0
+            rec.update({f"{metric}_low_setting": r["low_setting"], f"{metric}_low_change": r["low_change"],
+                        f"{metric}_high_setting": r["high_setting"], f"{metric}_high_change": r["high_change"],
+                        f"{metric}_largest_relative_change": rel})
+            score += rel
+        rec["score"] = score
+        out.append(rec)
+    table = pd.DataFrame(out).sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
+    table.insert(0, "rank", range(1, len(table) + 1))
+    return table
 
 
 def _unit(table: pd.DataFrame, metric: str) -> str:
@@ -145,16 +178,25 @@ def _plot_tornado(rows: pd.DataFrame, metric: str, note: str, path: Path) -> Non
     import matplotlib.pyplot as plt
 
     label, scale, unit = TORNADO_METRICS[metric]
-    rows = rows.assign(span=(rows["high_change"] - rows["low_change"]).abs()).sort_values("span")
+    # bar length: from the most negative to the most positive change (0 included), so a one-sided driver ranks by its
+    # one bar; a driver with one member (low = high) draws one bar, blue when it lowers the result
+    span = np.maximum(rows["high_change"], 0.0) - np.minimum(rows["low_change"], 0.0)
+    rows = rows.assign(span=span.abs()).sort_values("span", kind="stable")
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.55 * len(rows)))
     y = np.arange(len(rows))
     lo, hi = rows["low_change"].to_numpy() * scale, rows["high_change"].to_numpy() * scale
-    ax.barh(y, lo, color="#4C72B0", label="lower result")
-    ax.barh(y, hi, color="#DD8452", label="higher result")
+    single = lo == hi
+    lo_bar = np.where(single & (lo > 0), 0.0, lo)
+    hi_bar = np.where(single & (hi < 0), 0.0, hi)
+    ax.barh(y, lo_bar, color="#4C72B0", label="lower result")
+    ax.barh(y, hi_bar, color="#DD8452", label="higher result")
     for i, r in enumerate(rows.itertuples()):
-        ax.text(lo[i], i, f" {r.low_setting} ", va="center", ha="right" if lo[i] <= 0 else "left", fontsize=8)
-        ax.text(hi[i], i, f" {r.high_setting} ", va="center", ha="left" if hi[i] >= 0 else "right", fontsize=8)
-    ax.set_yticks(y, [f"{p} ({m.split(' (')[0]})" if m != "one at a time" else p for p, m in zip(rows["parameter"], rows["method"])])
+        if not (single[i] and lo[i] > 0):
+            ax.text(lo[i], i, f" {r.low_setting} ", va="center", ha="right" if lo[i] <= 0 else "left", fontsize=8)
+        if not (single[i] and hi[i] <= 0):
+            ax.text(hi[i], i, f" {r.high_setting} ", va="center", ha="left" if hi[i] >= 0 else "right", fontsize=8)
+    names = [p.removeprefix("input_cases.") for p in rows["parameter"]]  # a driver of inputs/ranges.csv
+    ax.set_yticks(y, [f"{p} ({m.split(' (')[0]})" if m != "one at a time" else p for p, m in zip(names, rows["method"])])
     ax.axvline(0, color="black", lw=0.8)
     base = rows["baseline"].iloc[0] * scale
     ax.set_xlabel(f"change in {label} [{unit}] from {base:,.3g} {unit}")
@@ -178,6 +220,10 @@ def write_figures(report, merged, table: pd.DataFrame) -> dict[str, Path]:
         out["cost_vs_target.csv"] = write_atomic(sweep_dir / "cost_vs_target.csv", lambda p: curve.to_csv(p, index=False, float_format="%.10g"))
     if len(tornado):
         out["tornado.csv"] = write_atomic(sweep_dir / "tornado.csv", lambda p: tornado.to_csv(p, index=False, float_format="%.10g"))
+        ranking = ranking_table(tornado)
+        if len(ranking):
+            out["tornado_ranking.csv"] = write_atomic(sweep_dir / "tornado_ranking.csv",
+                                                      lambda p: ranking.to_csv(p, index=False, float_format="%.10g"))
     with atomic_output_dir(sweep_dir / "figures") as tmp:
         if len(curve):
             _plot_cost_vs_target(curve, note, tmp / "cost_vs_target.png")

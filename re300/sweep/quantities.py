@@ -16,7 +16,7 @@ from re300.errors import Re300Error
 QUANTITY_NAMES = ("offshore_wind", "onshore_wind", "pv", "storage_power", "hvdc_corridor")
 DEFAULT_QUANTITIES = ("offshore_wind", "pv", "storage_power", "hvdc_corridor")
 LABELS = {
-    "offshore_wind": "offshore wind",
+    "offshore_wind": "offshore wind (every area)",
     "onshore_wind": "onshore wind",
     "pv": "solar PV (utility, rooftop and floating)",
     "storage_power": "storage power (batteries, pumped hydro and hydrogen fuel cells)",
@@ -67,7 +67,10 @@ def default_quantities(data, names=DEFAULT_QUANTITIES, pv_technologies=None) -> 
 
     for name in names:
         if name in ("offshore_wind", "onshore_wind", "pv"):
-            techs = {name} if name != "pv" else set(pv_technologies or [t for t in gens["technology"] if str(t).endswith("pv")])
+            if name == "pv":
+                techs = set(pv_technologies or [t for t in gens["technology"] if str(t).endswith("pv")])
+            else:  # offshore wind of every area (offshore_wind, offshore_wind_south, ...)
+                techs = {t for t in gens["technology"] if str(t) == name or str(t).startswith(name + "_")}
             frame = gens[gens["technology"].isin(techs)].reset_index(drop=True)
             add_group(name, frame, GENERATORS.variable, (np.nan_to_num(frame["max_new_mw"].to_numpy(float)) > 0))
         elif name == "storage_power":

@@ -180,7 +180,8 @@ def prepare_members(spec: SweepSpec, members: list[Member], members_dir: Path) -
             if sc.inputs_dir not in tables_cache:
                 tables_cache[sc.inputs_dir] = load_tables(sc.inputs_dir)
             t = tables_cache[sc.inputs_dir]
-            validate_names(sc, set(t.regions.index), set(t.technologies.index), set(t.links.index))
+            validate_names(sc, set(t.regions.index), set(t.technologies.index), set(t.links.index),
+                           drivers=set(t.range_drivers))
         except Re300Error as e:
             st.status, st.error = "failed", " ".join(str(e).split())
             states.append(st)

@@ -42,6 +42,10 @@ def period_subset(data: ModelData, p: int, earlier_builds: dict | None = None) -
         period_data[frame][ex_col][:, 0] += extra
         lim = period_data[frame][lim_col][:, 0]
         period_data[frame][lim_col][:, 0] = np.where(np.isfinite(lim), np.maximum(lim - extra, 0.0), lim)
+    committed = None
+    if data.committed_builds:  # what earlier periods built counts towards the period's commitment
+        committed = {fam: np.maximum(np.asarray(arr, float)[:, [p]] - np.asarray((earlier_builds or {}).get(
+            fam, 0.0), float).reshape(-1, 1), 0.0) for fam, arr in data.committed_builds.items()}
     tg = data.targets
     targets = replace(tg, renewable_share_by_period=(_share(tg, "renewable", data.n_periods, p),),
                       export_share_by_period=(_share(tg, "export", data.n_periods, p),))
@@ -67,6 +71,7 @@ def period_subset(data: ModelData, p: int, earlier_builds: dict | None = None) -
         export_headroom_mw=None if data.export_headroom_mw is None else data.export_headroom_mw.iloc[idx].reset_index(drop=True),
         adequacy=None if data.adequacy is None else replace(data.adequacy, peak_demand_mw=np.asarray(data.adequacy.peak_demand_mw, float)[[p]]),
         fixed_builds=None,
+        committed_builds=committed,
     )
 
 
