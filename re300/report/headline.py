@@ -29,10 +29,15 @@ def _hv(key, value, kind, unit, *sources) -> HeadlineValue:
 
 
 def grid_emission_factor(run: RunResults) -> tuple[float, str]:
-    """(tCO2/MWh, where it came from) from the run's inputs/constants.csv."""
+    """(tCO2/MWh, where it came from) from the run's inputs/constants.csv: today's grid, the earliest (found) row — the
+    emissions avoided are counted against supplying Honam from the grid as it is, not from the decarbonised grid of
+    the target year (whose factor the later rows give)."""
     value = run.inputs.constant("grid_emission_factor")
+    c = run.inputs.raw["constants.csv"]
+    rows = c[c["parameter"] == "grid_emission_factor"]
+    year = rows["year"].min() if "year" in rows and rows["year"].notna().any() else None
     path = run.inputs_dir / "constants.csv"
-    return value, f"{path.name} (grid_emission_factor)"
+    return value, f"{path.name} (grid_emission_factor{f', {int(year)}' if year is not None else ''})"
 
 
 def new_capacity(run: RunResults, kind: str = "power") -> pd.DataFrame:

@@ -78,10 +78,10 @@ TEXT: dict[str, dict[str, str]] = {
                         "ko": "{name}: 총 {p_total} / {e_total}, 그중 신규 {p_new} / {e_new}"},
     "hl_emissions": {"en": "Emissions avoided", "ko": "온실가스 감축량"},
     "hl_emissions_val": {
-        "en": "{avoided}: supplying Honam consumption ({consumption}) from the national grid at {ef} "
+        "en": "{avoided}: supplying Honam consumption ({consumption}) from today's national grid at {ef} "
               "(grid_emission_factor in inputs/constants.csv{hash_note}) would emit {grid}; the plan emits {emitted} "
               "(non-renewable supply {nonre})",
-        "ko": "{avoided}: 호남 소비량({consumption})을 전국 계통 배출계수 {ef}(inputs/constants.csv의 "
+        "ko": "{avoided}: 호남 소비량({consumption})을 현재 전국 계통 배출계수 {ef}(inputs/constants.csv의 "
               "grid_emission_factor{hash_note})로 공급하면 {grid} 배출; 이 계획의 배출은 {emitted} (비재생 공급 {nonre})",
     },
     "hash_ok": {"en": ", the same file the run hashed in manifest.json",
