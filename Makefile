@@ -3,6 +3,7 @@
 #   make solve SCENARIO=quick       solve models/quick.yaml
 #   make memo SCENARIO=re300_2050   policy memo in Korean and English (outputs/re300_2050/memo/; SCENARIO=pathway too)
 #   make compare SCENARIOS="re300_2050 no_hvdc re100_2034"   comparison memo (outputs/compare/)
+#   make analyses                   the flagship, its companion cases and sweeps, then its memo (~40 min)
 #   make test | test-fast | lint | bench | regress | clean | help
 
 PYTHON   ?= python3
@@ -55,7 +56,15 @@ sweep: $(STAMP)  ## run models/sweeps/$(SWEEP).yaml on Dask (RE300_DASK_SCHEDULE
 mga: $(STAMP)  ## near-optimal ranges within SLACK=$(SLACK) of least cost for models/$(SCENARIO).yaml: outputs/mga/<name>/
 	$(BIN)/re300 mga models/$(SCENARIO).yaml --slack $(SLACK)
 
-.PHONY: memo compare
+.PHONY: memo compare analyses
+# Everything the flagship memo reads beside its own run (issue 14-16): the companion cases, the three sweeps, then the
+# memo. About 40 minutes on 2 cores; each step is skipped when its outputs are up to date (sweeps resume).
+COMPANIONS = re300_2050_private re300_2050_battery_atb government_plan re300_2050_electrified
+analyses: $(STAMP)  ## the flagship with its companion cases, the deliverability/sensitivity/electrification sweeps, then its memo
+	$(BIN)/re300 solve models/re300_2050.yaml
+	for s in $(COMPANIONS); do $(BIN)/re300 solve models/$$s.yaml || exit 1; done
+	for w in deliverability sensitivity electrification; do $(BIN)/re300 sweep models/sweeps/$$w.yaml || exit 1; done
+	$(BIN)/re300 memo outputs/re300_2050
 memo: $(STAMP)  ## policy memo (ko + en; a pathway too) from outputs/$(SCENARIO)/*.csv (solves first if missing): outputs/$(SCENARIO)/memo/
 	test -f outputs/$(SCENARIO)/calendar.csv || $(BIN)/re300 solve models/$(SCENARIO).yaml
 	$(BIN)/re300 memo outputs/$(SCENARIO)

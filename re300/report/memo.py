@@ -17,6 +17,7 @@ from re300.atomic import atomic_output_dir
 
 from . import deliverability as D
 from . import figures as F
+from . import sensitivity as S
 from .assumptions import assumption_rows
 from .document import Box, Bullets, Document, Figure, Heading, Paragraph, Table, to_html, to_markdown
 from .headline import MIN_SHOWN_MW, HeadlineValue, export_links, headline, storage_technologies
@@ -276,6 +277,7 @@ def memo_document(run: RunResults, hl: dict[str, HeadlineValue], lang: str, fig_
     doc.add(Heading(tr("h_figures", lang)))
     doc.add(*draw_figures(run, lang, fig_dir, hz=hz))
     doc.add(*D.frontier_blocks(run, lang, fig_dir))
+    doc.add(*S.sensitivity_blocks(run, lang, fig_dir))
     add_closing_sections(doc, run, lang, hz)
     return doc
 

@@ -513,6 +513,8 @@ def tr(key: str, lang: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-from .text_deliverability import DELIVERABILITY_TEXT  # noqa: E402  (a second table of the same registry)
+from .text_deliverability import DELIVERABILITY_TEXT  # noqa: E402  (more tables of the same registry)
+from .text_sensitivity import SENSITIVITY_TEXT  # noqa: E402
 
 TEXT.update(DELIVERABILITY_TEXT)
+TEXT.update(SENSITIVITY_TEXT)
