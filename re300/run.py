@@ -115,7 +115,7 @@ def measured_inputs(sc) -> list[Path]:
 
 def _announce(sc) -> None:
     """The first console line: scenario, horizon and targets."""
-    horizon = (f"{sc.time.periods} representative days{' + extreme days' if sc.time.extremes else ''}"
+    horizon = (f"{sc.time.typical_days} representative days{' + extreme days' if sc.time.extremes else ''}"
                if sc.time.mode == "representative" else f"{sc.time.n_hours} snapshots ({sc.time.mode})")
     if sc.pathway is None:
         print(f"[re300] scenario {sc.name}: year {sc.year}, {horizon}, "
@@ -244,7 +244,7 @@ def manifest_phase(sc, data, solved: Solved, input_hashes: dict, summaries: dict
         timings_s=phases.seconds,
         snapshots={"count": data.n_time, "mode": sc.time.mode, "hours_represented": float(np.sum(data.weight_h)),
                    "blocks": int(len(np.unique(data.block))),
-                   "calendar_periods": None if data.period_order is None else int(len(data.period_order))},
+                   "calendar_periods": None if data.typical_day_order is None else int(len(data.typical_day_order))},
         summary=summaries[None] if not pathway else {str(y): v for y, v in summaries.items()},
         warnings=solved.warnings,
         **extra,

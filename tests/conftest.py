@@ -43,7 +43,7 @@ def write_yaml(tmp_path):
 # ---- solved runs shared by several test modules (each solved once per session; tests must not write into them:
 # copy a run folder first, e.g. with `copy_run`) ---------------------------------------------------------------------
 # a short pathway: 2 typical days + the peak-demand and least-wind days, each in 4 segments, five periods
-PATHWAY_REDUCED = {"time": {"mode": "representative", "periods": 2, "segments": 4, "extremes": True}}
+PATHWAY_REDUCED = {"time": {"mode": "representative", "typical_days": 2, "segments": 4, "extremes": True}}
 
 
 def scenario_file(folder: Path, name: str, parent: str, **override) -> Path:

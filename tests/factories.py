@@ -18,13 +18,13 @@ def gen(technology, region, *, renewable=True, existing_mw=0.0, max_new_mw=0.0, 
 
 def store(technology, region, *, existing_mw=0.0, existing_mwh=0.0, max_new_mw=0.0, max_new_mwh=0.0, capex_mw=0.0,
           capex_mwh=0.0, fom_mw=0.0, fom_mwh=0.0, vom=0.0, eta_c=1.0, eta_d=1.0, loss=0.0, duration=np.nan,
-          inter_period=True, charge_max_new_mw=None, charge_capex_mw=0.0, charge_existing_mw=0.0, lifetime=np.nan):
+          linked_across_days=True, charge_max_new_mw=None, charge_capex_mw=0.0, charge_existing_mw=0.0, lifetime=np.nan):
     """Storage row; `charge_max_new_mw` set = charging power sized on its own (e.g. electrolysers)."""
     return dict(
         technology=technology, region=region, existing_mw=existing_mw, existing_mwh=existing_mwh, max_new_mw=max_new_mw,
         max_new_mwh=max_new_mwh, capex_annual_krw_per_mw=capex_mw, capex_annual_krw_per_mwh=capex_mwh,
         fom_krw_per_mw=fom_mw, fom_krw_per_mwh=fom_mwh, vom_krw_per_mwh=vom, efficiency_charge=eta_c,
-        efficiency_discharge=eta_d, standing_loss_per_h=loss, fixed_duration_h=duration, inter_period=inter_period,
+        efficiency_discharge=eta_d, standing_loss_per_h=loss, fixed_duration_h=duration, linked_across_days=linked_across_days,
         separate_charge_power=charge_max_new_mw is not None, charge_existing_mw=charge_existing_mw,
         charge_max_new_mw=0.0 if charge_max_new_mw is None else charge_max_new_mw,
         charge_capex_annual_krw_per_mw=charge_capex_mw, charge_fom_krw_per_mw=0.0, lifetime_yr=lifetime,
@@ -40,7 +40,7 @@ def link(name, a, b, *, bidirectional=True, existing_mw=0.0, max_new_mw=0.0, cap
 
 
 def model_data(regions, demand, generators, availability, storage=(), links=(), weights=None, block=None,
-               kinds=None, targets=None, voll=10_000_000.0, carbon=0.0, period_order=None, **pathway_fields):
+               kinds=None, targets=None, voll=10_000_000.0, carbon=0.0, typical_day_order=None, **pathway_fields):
     """regions: names; demand: {region: [MW per snapshot]} (missing regions get 0). `pathway_fields`: the pathway
     fields of ModelData (pathway, snapshot_period, period_data, build_rate_limits, re100_loads, re100_load_mw,
     fixed_builds)."""
@@ -63,7 +63,7 @@ def model_data(regions, demand, generators, availability, storage=(), links=(), 
         value_of_lost_load_krw_per_mwh=voll,
         targets=targets or TargetSettings(),
         name="test",
-        period_order=None if period_order is None else np.asarray(period_order),
+        typical_day_order=None if typical_day_order is None else np.asarray(typical_day_order),
         **pathway_fields,
     )
 

@@ -193,7 +193,7 @@ def test_missing_profile_is_one_line(tiny):
 def test_re100_loads_add_to_demand(tiny):
     text = ("re100_loads:\n  - {name: dc, region: south, mw: 100, matching: hourly,"
             " daily_profile: [1,1,1,1,1,1,1,1,1,1,1,1,3,3,3,3,3,3,3,3,3,3,3,3]}\n"
-            "time: {mode: representative, periods: 4, segments: null}\n")
+            "time: {mode: representative, typical_days: 4, segments: null}\n")
     data = _assemble(tiny, text)
     # profile mean 2 -> factors 0.5 (00-11 h) and 1.5 (12-23 h); the snapshots are 00-03 h: 100 x 0.5 = 50 MW
     np.testing.assert_allclose(data.re100_load_mw[0], 50.0)

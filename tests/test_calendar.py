@@ -33,14 +33,14 @@ def _typical_days() -> xr.Dataset:
     inter[0, 0] = 10.0 + np.arange(365) % 3
     ds = xr.Dataset(
         {"soc_mwh": (("technology", "region", "time"), soc),
-         "soc_inter_mwh": (("technology", "region", "original_period"), inter),
+         "soc_inter_mwh": (("technology", "region", "calendar_day"), inter),
          "dispatch_mw": (("technology", "region", "time"), np.arange(10.0).reshape(2, 1, 5)),
-         "input_storage_inter_period": (("technology", "region"), [[1.0], [0.0]]),
+         "input_storage_linked_across_days": (("technology", "region"), [[1.0], [0.0]]),
          "input_storage_standing_loss_per_h": (("technology", "region"), [[0.01], [0.0]]),
          "energy_capacity_total_mwh": (("technology", "region"), [[30.0], [6.0]]),
          "input_block": ("time", block), "input_duration_h": ("time", duration), "weight_h": ("time", weight),
-         "input_period_order": ("original_period", order)},
-        coords={"technology": ["store", "batt"], "region": ["r"], "time": time, "original_period": np.arange(365)})
+         "input_typical_day_order": ("calendar_day", order)},
+        coords={"technology": ["store", "batt"], "region": ["r"], "time": time, "calendar_day": np.arange(365)})
     return ds
 
 
@@ -131,7 +131,7 @@ def _check_run_calendar(ds: xr.Dataset, run_dir=None, period=None):
     assert float((level - cap).max()) <= tol and float(level.min()) >= -tol
     checked = 0
     if "soc_inter_mwh" in ds:
-        linked = ds["input_storage_inter_period"].fillna(0) > 0
+        linked = ds["input_storage_linked_across_days"].fillna(0) > 0
         for t in ds.technology.values:
             for r in ds.region.values:
                 if not bool(linked.sel(technology=t, region=r)) or float(cap.sel(technology=t, region=r)) <= 0:

@@ -42,7 +42,7 @@ def test_flagship_settings(models_dir):
     assert sc.year == 2050
     assert sc.demand.growth_factor == 1.0
     assert (sc.targets.renewable_share, sc.targets.export_share) == (3.0, 2.0)
-    assert sc.time.mode == "representative" and sc.time.periods == 24 and sc.time.segments == 12 and sc.time.extremes
+    assert sc.time.mode == "representative" and sc.time.typical_days == 24 and sc.time.segments == 12 and sc.time.extremes
     assert sc.solver.method == "ipm" and sc.solver.crossover is True
     assert sc.source_files == [models_dir / "re300_2050.yaml", models_dir / "base.yaml"]
 
@@ -78,7 +78,7 @@ def _table_names(inputs_dir) -> dict[str, set[str]]:
 def _names_used(sc: Scenario) -> list[tuple[str, str, str]]:
     """(kind of name, name, argument of validate_names that must know it) for every name a scenario uses."""
     techs = [*sc.technologies.exclude, *sc.technologies.no_expansion, *sc.technologies.capex_factor,
-             *sc.technologies.potential_factor, *sc.time.intra_period_storage,
+             *sc.technologies.potential_factor, *sc.time.storage_within_day,
              *(sc.pathway.build_rate_factor if sc.pathway is not None else [])]
     return ([("technology", t, "technologies") for t in techs]
             + [("link", n, "links") for n in [*sc.links.no_expansion, *sc.links.max_new_mw, *sc.links.capex_factor]]
@@ -323,3 +323,20 @@ def test_hourly_re100_matching_refuses_merged_hours(write_yaml, models_dir):
     annual = write_yaml("a.yaml", f"extends: {models_dir / 're300_2050.yaml'}\nname: a\n"
                                   "re100_loads: [{name: x, region: jeonnam, mw: 10, matching: annual, source: test}]\n")
     assert load_scenario(annual).time.segments == 12
+
+
+def test_old_time_keys_are_read_under_their_new_names(write_yaml, models_dir):
+    """`time.periods` and `time.intra_period_storage` (before 2026-12) mean `typical_days` and `storage_within_day`; a
+    file may use the old name even where its parent uses the new one, but not both in one file."""
+    from re300.config import load_scenario
+    from re300.errors import ConfigError
+
+    path = write_yaml("old.yaml", f"extends: {models_dir / 're300_2050.yaml'}\ntime:\n  periods: 8\n"
+                                  "  intra_period_storage: [battery]\n")
+    sc = load_scenario(path)
+    assert sc.time.typical_days == 8 and sc.time.storage_within_day == ["battery"]
+    both = write_yaml("both.yaml", f"extends: {models_dir / 're300_2050.yaml'}\ntime:\n  periods: 8\n  typical_days: 9\n")
+    with pytest.raises(ConfigError) as e:
+        load_scenario(both)
+    assert str(e.value).endswith("time.periods: given together with time.typical_days; expected time.typical_days only "
+                                 "(periods is its old name)")

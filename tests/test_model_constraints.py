@@ -212,7 +212,7 @@ def test_energy_balance_closes_every_region_and_hour(method):
     assert float(ds.cost_krw_per_yr.sum()) == pytest.approx(sol.objective * 1e9, rel=1e-7)
 
 
-def test_storage_linked_across_typical_periods_moves_energy_between_days():
+def test_storage_linked_across_typical_days_moves_energy_between_days():
     # Two typical days of 2 h: A (free 50 MW each hour, no demand) and B (demand 50 MW each hour, no free supply).
     # Calendar: A, A, B, B. Each typical day occurs twice -> weight 2 per snapshot.
     # Linked (Kotzur) storage carries energy across days: inter-day levels X, X+100, X+200, X+100 -> X = 0 and an
@@ -222,16 +222,16 @@ def test_storage_linked_across_typical_periods_moves_energy_between_days():
         generators=[gen("onshore_wind", "a", existing_mw=50.0),
                     gen("nonrenewable_supply", "a", renewable=False, existing_mw=1000.0, vom=NR_PRICE)],
         availability=[[1.0, 1.0, 0.0, 0.0], [1.0] * 4], weights=[2.0] * 4, block=[0, 0, 1, 1],
-        period_order=[0, 0, 1, 1],
+        typical_day_order=[0, 0, 1, 1],
     )
     bat = dict(max_new_mw=np.inf, max_new_mwh=np.inf, capex_mw=1000.0, capex_mwh=1000.0)
-    ds, _ = solve_data(model_data(**common, storage=[store("battery", "a", **bat, inter_period=True)]))
+    ds, _ = solve_data(model_data(**common, storage=[store("battery", "a", **bat, linked_across_days=True)]))
     assert float(ds.energy_capacity_new_mwh.sel(technology="battery", region="a")) == pytest.approx(200.0, rel=1e-7)
     assert float(ds.capacity_new_mw.sel(technology="battery", region="a")) == pytest.approx(50.0, rel=1e-7)
     assert float(ds.cost_krw_per_yr.sum()) == pytest.approx(250_000.0, rel=1e-7)
     # Without linking each typical day cycles on its own: nothing can move from A days to B days, so the
     # 200 MWh of B-day demand come from the grid at 100,000 KRW/MWh = 20e6 KRW and no storage is built.
-    ds2, _ = solve_data(model_data(**common, storage=[store("battery", "a", **bat, inter_period=False)]))
+    ds2, _ = solve_data(model_data(**common, storage=[store("battery", "a", **bat, linked_across_days=False)]))
     assert float(ds2.energy_capacity_new_mwh.sel(technology="battery", region="a")) == pytest.approx(0.0, abs=1e-6)
     assert float(ds2.cost_krw_per_yr.sum()) == pytest.approx(20e6, rel=1e-7)
     assert float(energy_balance_residual(ds).pipe(abs).max()) < 1e-6

@@ -254,7 +254,7 @@ def test_storage_linking_is_cyclic_within_each_investment_period():
         [gen("onshore_wind", "a", existing_mw=50.0), gen("nonrenewable_supply", "a", renewable=False, existing_mw=1000.0, vom=GRID)],
         [[1.0, 0.0, 0.0, 0.0], [1.0] * 4],
         storage=[store("battery", "a", max_new_mw=np.inf, max_new_mwh=np.inf, capex_mw=1.0, capex_mwh=1.0)],
-        block=[0, 1, 2, 3], period_order=[0, 1, 2, 3], pathway=periods([2030, 2040], base_year=2020),
+        block=[0, 1, 2, 3], typical_day_order=[0, 1, 2, 3], pathway=periods([2030, 2040], base_year=2020),
         snapshot_period=[0, 0, 1, 1],
     )
     ds, sol = solve_data(data)

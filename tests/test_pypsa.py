@@ -7,7 +7,7 @@ the export commitment on net delivery and their priced shortfalls; and (issue 14
 and the value of what it displaces, the renewable-only-exports rule, imports from the national grid, the adequacy rule
 with credited generators, storage and import links, hydrogen sold out of storage with its annual cap and its export
 accounting, and storage cycling per block (several blocks = PyPSA investment periods). Pathways, storage linked across
-typical periods, hourly RE100 loads and fixed builds are refused by name.
+typical days, hourly RE100 loads and fixed builds are refused by name.
 
 The agreement asked for is 1e-6 relative on the objective (measured: ~1e-14 and below).
 """
@@ -208,8 +208,8 @@ def test_quick_on_one_week_from_results_nc(tmp_path):
 
 def test_what_is_not_expressed_is_refused_by_name():
     one = dict(regions=["a"], demand={"a": [1.0, 1.0]}, generators=[gen("pv", "a", existing_mw=1)], availability=[[1, 1]])
-    data = model_data(**one, storage=[store("battery", "a", existing_mw=1, existing_mwh=1)], period_order=[0, 0])
-    with pytest.raises(NotExpressible, match=r"storage linked across typical periods \(battery\|a"):
+    data = model_data(**one, storage=[store("battery", "a", existing_mw=1, existing_mwh=1)], typical_day_order=[0, 0])
+    with pytest.raises(NotExpressible, match=r"storage linked across typical days \(battery\|a"):
         to_pypsa(data)
     data = model_data(**one, block=[0, 1], pathway=periods([2030, 2040], base_year=2025), snapshot_period=np.array([0, 1]))
     with pytest.raises(NotExpressible, match="pathway runs"):

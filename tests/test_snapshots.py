@@ -42,13 +42,13 @@ def test_weeks_with_two_hour_resolution(year):
 
 def test_representative_days_preserve_annual_energy_and_order(year):
     cf, demand = year
-    snap = select_snapshots(Time(mode="representative", periods=6, extremes=True), cf, demand)
+    snap = select_snapshots(Time(mode="representative", typical_days=6, extremes=True), cf, demand)
     n_blocks = len(np.unique(snap.block))
     assert n_blocks >= 6  # plus the extreme days kept as periods of their own
-    assert len(snap.period_order) == 365 and set(np.unique(snap.period_order)) == set(range(n_blocks))
+    assert len(snap.typical_day_order) == 365 and set(np.unique(snap.typical_day_order)) == set(range(n_blocks))
     assert snap.weight_h.sum() == pytest.approx(8760)
     # each block's weight per hour = the number of calendar days it stands for
-    counts = np.bincount(snap.period_order, minlength=n_blocks)
+    counts = np.bincount(snap.typical_day_order, minlength=n_blocks)
     np.testing.assert_allclose(snap.weight_h, counts[snap.block])
     # tsam preserves column means -> annual demand energy is kept
     assert float(snap.demand["a"] @ snap.weight_h) == pytest.approx(float(demand["a"].sum()), rel=1e-6)

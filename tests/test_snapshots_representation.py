@@ -47,11 +47,11 @@ def test_extreme_days_are_periods_of_their_own_standing_for_one_day(year, segmen
     peak_day = int(np.argmax(demand["a"].to_numpy()) // 24)
     calm_day = int(np.argmin(cf[("offshore_wind", "a")].to_numpy().reshape(365, 24).mean(axis=1)))
     assert (peak_day, calm_day) == (PEAK_DAY, CALM_DAY)
-    snap = select_snapshots(Time(mode="representative", periods=5, segments=segments, extremes=True), cf, demand)
-    counts = np.bincount(snap.period_order)
+    snap = select_snapshots(Time(mode="representative", typical_days=5, segments=segments, extremes=True), cf, demand)
+    counts = np.bincount(snap.typical_day_order)
     assert len(counts) == 7  # 5 typical days + 2 extreme days
     for d in (peak_day, calm_day):
-        b = snap.period_order[d]
+        b = snap.typical_day_order[d]
         assert counts[b] == 1  # no other calendar day is represented by it
         rows = snap.block == b
         dur = snap.duration_h[rows]
@@ -69,10 +69,10 @@ def test_extreme_days_are_periods_of_their_own_standing_for_one_day(year, segmen
 
 def test_segments_are_duration_weighted_means_of_the_typical_day(year):
     cf, demand = year
-    hourly = select_snapshots(Time(mode="representative", periods=6, extremes=True), cf, demand)
-    seg = select_snapshots(Time(mode="representative", periods=6, segments=5, extremes=True), cf, demand)
-    np.testing.assert_array_equal(seg.period_order, hourly.period_order)  # same days stand for the same days
-    counts = np.bincount(seg.period_order)
+    hourly = select_snapshots(Time(mode="representative", typical_days=6, extremes=True), cf, demand)
+    seg = select_snapshots(Time(mode="representative", typical_days=6, segments=5, extremes=True), cf, demand)
+    np.testing.assert_array_equal(seg.typical_day_order, hourly.typical_day_order)  # same days stand for the same days
+    counts = np.bincount(seg.typical_day_order)
     assert seg.weight_h.sum() == pytest.approx(8760, rel=1e-12)
     np.testing.assert_allclose(seg.weight_h, counts[seg.block] * seg.duration_h, rtol=1e-12)
     for b in np.unique(seg.block):
@@ -99,7 +99,7 @@ def test_linked_storage_moves_energy_across_days_with_segments_of_several_hours(
         generators=[gen("onshore_wind", "a", existing_mw=50.0),
                     gen("nonrenewable_supply", "a", renewable=False, existing_mw=1000.0, vom=100_000.0)],
         availability=[[1.0, 0.0, 0.0, 0.0], [1.0] * 4], weights=[4.0, 20.0, 8.0, 16.0], block=[0, 0, 1, 1],
-        period_order=[0, 1],
+        typical_day_order=[0, 1],
         storage=[store("battery", "a", max_new_mw=np.inf, max_new_mwh=np.inf, capex_mw=1000.0, capex_mwh=1000.0)],
     )
     data.duration_h = np.array([4.0, 20.0, 8.0, 16.0])
@@ -114,5 +114,5 @@ def test_flagship_horizon_is_24_typical_days_of_12_segments():
 
     sc = load_scenario(Path(__file__).resolve().parent.parent / "models" / "re300_2050.yaml")
     t = sc.time
-    assert (t.mode, t.periods, t.segments, t.extremes) == ("representative", 24, 12, True)
+    assert (t.mode, t.typical_days, t.segments, t.extremes) == ("representative", 24, 12, True)
     assert t.n_hours == 24 * 12

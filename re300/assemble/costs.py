@@ -100,7 +100,7 @@ def storage_row(sc, tech: str, region: str, row, p, rate: float) -> dict:
         efficiency_charge=p["efficiency_charge"], efficiency_discharge=p["efficiency_discharge"],
         standing_loss_per_h=np.nan_to_num(p.get("standing_loss", 0.0)),
         fixed_duration_h=duration if np.isfinite(duration) and duration > 0 else np.nan,
-        inter_period=tech not in sc.time.intra_period_storage,
+        linked_across_days=tech not in sc.time.storage_within_day,
         separate_charge_power=separate, charge_existing_mw=c_exist, charge_max_new_mw=c_new,
         charge_capex_annual_krw_per_mw=(np.nan_to_num(p.get("capex_charge", 0.0)) * factor * _annuity(rate, life_c)
                                         if separate else 0.0),

@@ -32,8 +32,8 @@ def pathway_model_data(sc, tables, base: ModelData, rate: float, cf_columns) -> 
     for p, y in enumerate(years):
         times.append(pd.DatetimeIndex([t.replace(year=y) for t in base.time]))
         blocks.append(np.asarray(base.block) + p * nblocks)
-        if base.period_order is not None:
-            orders.append(np.asarray(base.period_order) + p * nblocks)
+        if base.typical_day_order is not None:
+            orders.append(np.asarray(base.typical_day_order) + p * nblocks)
     snapshot_period = np.repeat(np.arange(P), T)
     demand = pd.concat([base.demand_mw * pw.growth(y, sc.demand.base_year) for y in years], ignore_index=True)
     # per-period costs and capacities
@@ -61,7 +61,7 @@ def pathway_model_data(sc, tables, base: ModelData, rate: float, cf_columns) -> 
         weight_h=np.tile(np.asarray(base.weight_h, float), P),
         duration_h=np.tile(np.asarray(base.duration_h, float), P),
         block=np.concatenate(blocks),
-        period_order=np.concatenate(orders) if orders else None,
+        typical_day_order=np.concatenate(orders) if orders else None,
         demand_mw=demand,
         availability=np.tile(np.asarray(base.availability, float), (1, P)),
         pathway=pathway,

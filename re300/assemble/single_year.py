@@ -75,7 +75,7 @@ def assemble_model_data(sc, tables, snap) -> ModelData:
         weight_h=snap.weight_h,
         duration_h=snap.duration_h,
         block=snap.block,
-        period_order=snap.period_order,
+        typical_day_order=snap.typical_day_order,
         demand_mw=_demand_frame(regions, kinds, snap),
         generators=pd.DataFrame(gens),
         availability=floor_capacity_factors(np.clip(np.vstack(gen_cf), 0.0, 1.0)) if gen_cf else np.zeros((0, T)),

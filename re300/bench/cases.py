@@ -119,7 +119,7 @@ def case_file(name: str, tmpdir: Path, full_time_limit: float) -> Path:
     if name.startswith("re300_2050_rep"):  # re300_2050_rep16: 16 typical days (+ extreme day) in the default's
         # segments; re300_2050_rep16h: the same with hourly days
         n = name.removeprefix("re300_2050_rep")
-        time_cfg = {"mode": "representative", "periods": int(n.removesuffix("h")), "weights": None}
+        time_cfg = {"mode": "representative", "typical_days": int(n.removesuffix("h")), "weights": None}
         if n.endswith("h"):
             time_cfg["segments"] = None
         return _variant(**flagship, time=time_cfg)

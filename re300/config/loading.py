@@ -88,6 +88,27 @@ def deep_merge(base: dict, override: dict) -> dict:
     return out
 
 
+# keys renamed in 2026-12 ("period" = an investment period of a pathway, never a typical day): section -> {old: new};
+# a file with an old key is read as if it had the new one (each file before the extends chain is merged)
+RENAMED_KEYS = {"time": {"periods": "typical_days", "intra_period_storage": "storage_within_day"}}
+
+
+def renamed_keys(data: dict, file: Path) -> dict:
+    for section, names in RENAMED_KEYS.items():
+        part = data.get(section)
+        if not isinstance(part, dict):
+            continue
+        for old, new in names.items():
+            if old in part:
+                if new in part:
+                    raise ConfigError(display_path(file), f"{section}.{old}",
+                                      f"given together with {section}.{new}; expected {section}.{new} only "
+                                      f"({old} is its old name)")
+                part = {(new if k == old else k): v for k, v in part.items()}
+        data = {**data, section: part}
+    return data
+
+
 def _resolve_paths(data: dict, file: Path) -> dict:
     """inputs_dir, output_dir and weather.files.<site>.path made absolute against the folder of `file`."""
     data = dict(data)
@@ -112,6 +133,7 @@ def _load_chain(path: Path, chain: tuple[Path, ...]) -> tuple[dict, dict, tuple[
     """Load `path` and its parents; returns (merged data, origins, files top-first)."""
     data = read_yaml(path)
     data = _resolve_paths(data, path)
+    data = renamed_keys(data, path)
     parent_ref = data.pop("extends", None)
     if parent_ref is None:
         return data, origins_of(data, path), (path,)

@@ -22,14 +22,14 @@ def validate_names(scenario: Scenario, regions: set[str], technologies: set[str]
         (("links", "max_new_mw"), list(scenario.links.max_new_mw), links, "link"),
         (("links", "capex_factor"), list(scenario.links.capex_factor), links, "link"),
         (("demand", "region_factors"), list(scenario.demand.region_factors), regions, "region"),
-        (("time", "intra_period_storage"), scenario.time.intra_period_storage, technologies, "technology"),
+        (("time", "storage_within_day"), scenario.time.storage_within_day, technologies, "technology"),
     ]
     if scenario.pathway is not None:
         checks.append((("pathway", "build_rate_factor"), list(scenario.pathway.build_rate_factor), technologies, "technology"))
     if drivers is not None:
         checks.append((("input_cases",), list(scenario.input_cases), drivers, "input driver (inputs/ranges.csv)"))
     for loc, names, known, what in checks:
-        is_list = loc[-1] in ("exclude", "no_expansion", "intra_period_storage")
+        is_list = loc[-1] in ("exclude", "no_expansion", "storage_within_day")
         for i, name in enumerate(names):
             if name in known:
                 continue

@@ -137,23 +137,23 @@ class Time(_Section):
     mode 'full': all 8760 h, weight 1 each. mode 'weeks': the 168-h blocks `weeks` (0-based, block k = hours
     168k .. 168k+167 from 1 Jan 00:00 KST), each hour standing for `weights[i]` hours of the year
     (default: equal weights 8760 / (168 x n)). Storage is cyclic within each block.
-    mode 'representative': `periods` typical days chosen by tsam from the full year (plus, with `extremes`, the
-    day of peak Honam demand and the day of least wind as periods of their own, each standing for that one day),
+    mode 'representative': `typical_days` days chosen by tsam from the full year (plus, with `extremes`, the
+    day of peak Honam demand and the day of least wind as days of their own, each standing for that one day),
     optionally with the hours of a day merged into `segments` (each the mean of its hours); each snapshot weighs
     the days its typical day stands for. Storage state of charge is linked across the chronological sequence of
-    days (Kotzur et al. 2018), except for the technologies in `intra_period_storage`, which cycle within each
+    days (Kotzur et al. 2018), except for the technologies in `storage_within_day`, which cycle within each
     typical day.
     """
 
     mode: Literal["full", "weeks", "representative"] = "weeks"
     weeks: list[int] = Field(default_factory=lambda: [2, 11, 20, 28, 37, 46])
     weights: list[PosFloat] | None = None
-    periods: Annotated[int, Field(ge=1, le=365)] = 16
+    typical_days: Annotated[int, Field(ge=1, le=365)] = 16
     segments: Annotated[int, Field(ge=1, le=24)] | None = None
     # modes 'full' and 'weeks': average every `resolution_hours` hours into one snapshot (a divisor of 24)
     resolution_hours: Literal[1, 2, 3, 4, 6, 8, 12, 24] = 1
     extremes: bool = True
-    intra_period_storage: list[str] = Field(default_factory=list)
+    storage_within_day: list[str] = Field(default_factory=list)
 
     @field_validator("weeks")
     @classmethod
@@ -196,7 +196,7 @@ class Time(_Section):
     def n_hours(self) -> int:
         """Number of modelled snapshots (for 'representative': without the extreme days tsam may add)."""
         if self.mode == "representative":
-            return self.periods * (self.segments or 24)
+            return self.typical_days * (self.segments or 24)
         return HOURS_PER_YEAR if self.mode == "full" else HOURS_PER_WEEK * len(self.weeks)
 
     def week_weights(self) -> list[float]:

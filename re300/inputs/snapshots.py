@@ -3,7 +3,7 @@ representative (typical) days chosen by tsam, with the weights that scale every 
 
 All three return the same `Snapshots`: per-snapshot time label, weight (hours of the year it stands for),
 duration (hours it lasts), block (storage cycles within a block), the capacity factors and demand on those
-snapshots, and — for representative days — `period_order`, the typical day standing for each of the 365 days
+snapshots, and — for representative days — `typical_day_order`, the typical day standing for each of the 365 days
 in calendar order, which the storage formulation uses to link state of charge across days.
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ class Snapshots:
     block: np.ndarray
     cf: pd.DataFrame  # snapshots x (technology, region) columns
     demand: pd.DataFrame  # snapshots x region columns [MW]
-    period_order: np.ndarray | None = None
+    typical_day_order: np.ndarray | None = None
     info: dict = field(default_factory=dict)
 
 
@@ -34,7 +34,7 @@ def select_snapshots(time_cfg, cf_full: pd.DataFrame, demand_full: pd.DataFrame)
     if len(cf_full) != DAYS * HOURS_PER_DAY or not cf_full.index.equals(demand_full.index):
         raise ValueError("capacity factors and demand must share one 8760-h index")
     if time_cfg.mode == "representative":
-        return representative_days(cf_full, demand_full, time_cfg.periods, time_cfg.segments, time_cfg.extremes)
+        return representative_days(cf_full, demand_full, time_cfg.typical_days, time_cfg.segments, time_cfg.extremes)
     hours = time_cfg.hours_of_year()
     k = int(getattr(time_cfg, "resolution_hours", 1))
     snap = Snapshots(
@@ -66,20 +66,20 @@ def coarsen(snap: Snapshots, k: int) -> Snapshots:
         block=snap.block[::k],
         cf=mean(snap.cf),
         demand=mean(snap.demand),
-        period_order=snap.period_order,
+        typical_day_order=snap.typical_day_order,
         info={**snap.info, "snapshots": T // k},
     )
 
 
-def representative_days(cf_full: pd.DataFrame, demand_full: pd.DataFrame, periods: int, segments: int | None,
+def representative_days(cf_full: pd.DataFrame, demand_full: pd.DataFrame, typical_days: int, segments: int | None,
                         extremes: bool) -> Snapshots:
     """Typical days by tsam (hierarchical clustering, medoid days, column means preserved).
 
     With `extremes`, the day holding the hour of peak Honam demand and the day of least mean wind output become
-    periods of their own, each standing for that one day only, with its profile as it was (tsam `append`; one
-    period if the same day holds both), so capacity adequacy is not averaged away. (tsam's `new_cluster` would also
-    move every day nearer to the extreme profile than to its cluster's medoid into the extreme period, and those
-    days would take its profile unrescaled.) With `segments`, the hours of each typical day are merged into that
+    typical days of their own, each standing for that one day only, with its profile as it was (tsam `append`; one
+    day if the same day holds both), so capacity adequacy is not averaged away. (tsam's `new_cluster` would also
+    move every day nearer to the extreme profile than to its cluster's medoid into the extreme day, and those
+    days would take its profile unrescaled.) tsam's own word for a typical day is "period". With `segments`, the hours of each typical day are merged into that
     many segments of varying length, each the mean of its hours.
     """
     import tsam
@@ -99,7 +99,7 @@ def representative_days(cf_full: pd.DataFrame, demand_full: pd.DataFrame, period
         )
     if segments:
         kwargs["segments"] = tsam.SegmentConfig(n_segments=int(segments))
-    result = tsam.aggregate(data, int(periods), period_duration=HOURS_PER_DAY,
+    result = tsam.aggregate(data, int(typical_days), period_duration=HOURS_PER_DAY,
                             cluster=tsam.ClusterConfig(method="hierarchical", representation="medoid"), **kwargs)
     reps = result.cluster_representatives
     counts = dict(result.cluster_counts)
@@ -132,7 +132,7 @@ def representative_days(cf_full: pd.DataFrame, demand_full: pd.DataFrame, period
         raise RuntimeError(f"representative days stand for {weight.sum()} h, expected 8760")
     return Snapshots(
         time=pd.DatetimeIndex(time), weight_h=weight, duration_h=np.asarray(duration), block=np.asarray(block),
-        cf=cf, demand=demand, period_order=np.array([pos[c] for c in assignment]),
-        info={"mode": "representative", "typical_periods": len(clusters), "requested_periods": int(periods),
+        cf=cf, demand=demand, typical_day_order=np.array([pos[c] for c in assignment]),
+        info={"mode": "representative", "typical_days": len(clusters), "requested_typical_days": int(typical_days),
               "segments": segments, "extremes": bool(extremes), "snapshots": len(time)},
     )

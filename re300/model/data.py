@@ -42,7 +42,7 @@ STORAGE_COLUMNS = {
     "efficiency_discharge": "discharge efficiency [fraction]",
     "standing_loss_per_h": "share of stored energy lost per hour [fraction/h]",
     "fixed_duration_h": "if > 0: energy capacity = duration x power capacity [h]; NaN/0 = sized freely",
-    "inter_period": "state of charge linked across the calendar sequence of typical periods [bool] (used when period_order is set)",
+    "linked_across_days": "state of charge linked across the calendar sequence of typical days [bool] (used when typical_day_order is set)",
     "separate_charge_power": "charging power is a capacity of its own (e.g. electrolysers of a hydrogen chain) [bool]",
     "charge_existing_mw": "existing charging power capacity, if separate [MW]",
     "charge_max_new_mw": "upper bound on new charging power capacity, if separate [MW]",
@@ -232,8 +232,8 @@ class ModelData:
     storage: one row per (technology, region), columns STORAGE_COLUMNS.
     links: one row per link, columns LINK_COLUMNS.
     carbon_price_krw_per_t, value_of_lost_load_krw_per_mwh: prices applied in the objective.
-    period_order: for representative periods, the block (typical period) standing for each original period in
-    calendar order; storage with `inter_period` links its state of charge along this sequence (cyclically within
+    typical_day_order: for representative periods, the block (typical day) standing for each calendar day in
+    calendar order; storage with `linked_across_days` links its state of charge along this sequence (cyclically within
     each investment period). None otherwise.
 
     Pathway runs (all None for a single year, which is the one-period special case):
@@ -271,7 +271,7 @@ class ModelData:
     value_of_lost_load_krw_per_mwh: float = 10_000_000.0
     targets: TargetSettings = field(default_factory=TargetSettings)
     name: str = "model"
-    period_order: np.ndarray | None = None
+    typical_day_order: np.ndarray | None = None
     pathway: Pathway | None = None
     snapshot_period: np.ndarray | None = None
     period_data: dict = field(default_factory=dict)
@@ -378,11 +378,11 @@ class ModelData:
         bad = (set(self.links["from_region"]) | set(self.links["to_region"])) - set(self.regions)
         if bad:
             raise ValueError(f"ModelData.links names unknown regions {sorted(bad)}")
-        if self.period_order is not None:
-            po = np.asarray(self.period_order)
+        if self.typical_day_order is not None:
+            po = np.asarray(self.typical_day_order)
             blocks = set(np.unique(self.block).tolist())
             if po.ndim != 1 or not set(np.unique(po).tolist()) <= blocks:
-                raise ValueError("ModelData.period_order must be a 1-d array of block ids")
+                raise ValueError("ModelData.typical_day_order must be a 1-d array of block ids")
         if np.any(~np.isfinite(self.availability)) or self.availability.min(initial=0) < 0 or self.availability.max(initial=0) > 1:
             raise ValueError("ModelData.availability must be finite and within [0, 1]")
         P = self.n_periods

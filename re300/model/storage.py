@@ -9,9 +9,9 @@ Variables
     charge_power_new[k] new charging power capacity of storage with `separate_charge_power`           [GW]
     charge[s, t], discharge[s, t]                                                                      [GW]
     soc[s, t]          energy stored at the end of snapshot t                          [GWh]
-                       (for storage linked across typical periods: relative to the period's start, may be < 0)
-    soc_inter[s, d]    energy stored at the start of original period d (linked storage only)    [GWh]
-    soc_max[s, c], soc_min[s, c]   highest / lowest relative state of charge within typical period c [GWh]
+                       (for storage linked across typical days: relative to the typical day's start, may be < 0)
+    soc_inter[s, d]    energy stored at the start of calendar day d (linked storage only)    [GWh]
+    soc_max[s, c], soc_min[s, c]   highest / lowest relative state of charge within typical day c [GWh]
     sold[s, t]         stored medium sold out of storage with a sale price (hydrogen to industry)  [GW of the medium]
     firm_storage[s, p] power credited as firm capacity in the adequacy rule (re300.model.adequacy) [GW]
 
@@ -19,8 +19,8 @@ Energy is counted in the stored medium: MWh of electricity for batteries and pum
 (lower heating value) for a hydrogen chain, whose efficiency_charge is the electrolyser's (MWh_H2 per MWh
 electric) and efficiency_discharge the fuel cell's (MWh electric per MWh_H2).
 
-Linking across typical periods follows Kotzur et al. (2018, Applied Energy 213): the typical period's state of
-charge is relative to its start; the calendar sequence of original periods carries the absolute level.
+Linking across typical days follows Kotzur et al. (2018, Applied Energy 213): the typical day's state of
+charge is relative to its start; the sequence of calendar days carries the absolute level.
 """
 from __future__ import annotations
 
@@ -65,8 +65,8 @@ def add(ctx) -> None:
     e_exist_p = np.where(fixed[:, None], duration[:, None] * p_exist_p, col("existing_mwh"))  # [MWh]
     c_exist_p = np.where(separate[:, None], col("charge_existing_mw"), 0.0)
     times = list(range(T))
-    if data.period_order is not None and "inter_period" in st:
-        linked = st["inter_period"].to_numpy(bool)
+    if data.typical_day_order is not None and "linked_across_days" in st:
+        linked = st["linked_across_days"].to_numpy(bool)
     else:
         linked = np.zeros(S, dtype=bool)
 
@@ -104,7 +104,7 @@ def add(ctx) -> None:
     energy_limit_constraint(ctx, labels, fixed & ~linked, duration, power, energy, soc, p_exist, e_exist, skip=linked)
     soc_balance_constraint(ctx, st, labels, charge, discharge, soc, linked, sales=(sellers, sold))
     if linked.any():
-        inter_period_constraints(ctx, st, labels, linked, fixed, duration, power, energy, soc, p_exist_p, e_exist_p)
+        linked_days_constraints(ctx, st, labels, linked, fixed, duration, power, energy, soc, p_exist_p, e_exist_p)
 
     region_idx = ctx.region_index(st["region"])
     ctx.add_to_balance(region_idx, 1.0, discharge)
@@ -192,8 +192,8 @@ def soc_balance_constraint(ctx, st, labels, charge, discharge, soc, linked=None,
           + Δt · sold[s,t] = 0                                                                          [GWh]
 
     where prev(t) is the previous snapshot of t's block and the first snapshot's predecessor is the block's last.
-    For storage linked across typical periods the first snapshot of a block has no predecessor term (its state
-    of charge is relative to the period's start, which `soc_inter` carries).
+    For storage linked across typical days the first snapshot of a block has no predecessor term (its state
+    of charge is relative to the typical day's start, which `soc_inter` carries).
     """
     T, S = ctx.T, len(labels)
     prev = previous_snapshot(ctx.data.block)
@@ -219,8 +219,8 @@ def soc_balance_constraint(ctx, st, labels, charge, discharge, soc, linked=None,
 
 
 def calendar_successor(ctx, order: np.ndarray, block_pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For the calendar sequence of original periods (typical period `order[d]` standing for original period d):
-    the next original period, cyclic within each investment period, and the investment period of each d."""
+    """For the sequence of calendar days (typical day `order[d]` standing for calendar day d):
+    the next calendar day, cyclic within each investment period, and the investment period of each d."""
     first_snapshot = np.array([np.flatnonzero(block_pos == c)[0] for c in range(block_pos.max() + 1)])
     group = ctx.period[first_snapshot[order]]
     D = len(order)
@@ -231,21 +231,21 @@ def calendar_successor(ctx, order: np.ndarray, block_pos: np.ndarray) -> tuple[n
     return nxt, group
 
 
-def inter_period_constraints(ctx, st, labels, linked, fixed, duration, power, energy, soc, p_exist_p, e_exist_p) -> None:
-    """Link the state of charge across the calendar sequence of typical periods (Kotzur et al. 2018):
+def linked_days_constraints(ctx, st, labels, linked, fixed, duration, power, energy, soc, p_exist_p, e_exist_p) -> None:
+    """Link the state of charge across the calendar sequence of typical days (Kotzur et al. 2018):
 
         soc[s,t] ≤ soc_max[s,c(t)],   soc[s,t] ≥ soc_min[s,c(t)],   soc_max ≥ 0 ≥ soc_min             [GWh]
         soc_inter[s,d+1] = (1−loss)^{L_c} · soc_inter[s,d] + soc[s, last(c(d))]   (cyclic over the year)  [GWh]
         soc_inter[s,d] + soc_max[s,c(d)] ≤ energy capacity in service[s]                                  [GWh]
         (1−loss)^{L_c} · soc_inter[s,d] + soc_min[s,c(d)] ≥ 0                                             [GWh]
 
-    where c(d) is the typical period standing for original period d and L_c its length in hours. The bounds
-    use the period's extreme relative levels, so the absolute level stays within [0, capacity] in every hour.
+    where c(d) is the typical day standing for calendar day d and L_c its length in hours. The bounds
+    use the typical day's extreme relative levels, so the absolute level stays within [0, capacity] in every hour.
     In a pathway the sequence holds one year per investment period and is cyclic within each of them.
     """
     data = ctx.data
     blocks, block = np.unique(np.asarray(data.block), return_inverse=True)  # block -> position 0..C-1
-    order = np.searchsorted(blocks, np.asarray(data.period_order))
+    order = np.searchsorted(blocks, np.asarray(data.typical_day_order))
     D = len(order)
     nxt, group = calendar_successor(ctx, order, block)
     last = np.array([np.flatnonzero(block == c)[-1] for c in range(len(blocks))])
@@ -254,7 +254,7 @@ def inter_period_constraints(ctx, st, labels, linked, fixed, duration, power, en
     K = len(idx)
     lab = [labels[s] for s in idx]
     keep = (1.0 - st["standing_loss_per_h"].to_numpy(float)[idx])[:, None] ** length[None, :]  # K x C
-    soc_inter = ctx.lm.add_variables(Var.SOC_INTER, ("storage", "period"), (lab, list(range(D))), unit="GWh")
+    soc_inter = ctx.lm.add_variables(Var.SOC_INTER, ("storage", "calendar_day"), (lab, list(range(D))), unit="GWh")
     soc_max = ctx.lm.add_variables(Var.SOC_MAX, ("storage", "block"), (lab, list(blocks)), unit="GWh")
     soc_min = ctx.lm.add_variables(Var.SOC_MIN, ("storage", "block"), (lab, list(blocks)), lb=-np.inf, ub=0.0, unit="GWh")
     T = ctx.T
@@ -267,14 +267,14 @@ def inter_period_constraints(ctx, st, labels, linked, fixed, duration, power, en
         rb.add(rows, -1.0, bound[:, block])
         rb.build()
     d = np.arange(D)[None, :]
-    rb = RowBlock(ctx.lm, Row.SOC_INTER_BALANCE, ("storage", "period"), (lab, list(range(D))), "==", unit="GWh")
+    rb = RowBlock(ctx.lm, Row.SOC_INTER_BALANCE, ("storage", "calendar_day"), (lab, list(range(D))), "==", unit="GWh")
     rows = rb.row_index(k, d)
     rb.add(rows, 1.0, soc_inter[:, nxt])
     rb.add(rows, -keep[:, order], soc_inter)
     rb.add(rows, -1.0, soc[idx][:, last[order]])
     rb.build()
 
-    rb = RowBlock(ctx.lm, Row.SOC_INTER_UPPER, ("storage", "period"), (lab, list(range(D))), "<=", unit="GWh")
+    rb = RowBlock(ctx.lm, Row.SOC_INTER_UPPER, ("storage", "calendar_day"), (lab, list(range(D))), "<=", unit="GWh")
     rows = rb.row_index(k, d)
     rb.add(rows, 1.0, soc_inter)
     rb.add(rows, 1.0, soc_max[:, order])
@@ -284,7 +284,7 @@ def inter_period_constraints(ctx, st, labels, linked, fixed, duration, power, en
     cap = np.where(fx[:, None], duration[idx][:, None] * p_exist_p[idx], e_exist_p[idx]) * U.ENERGY  # K x P [GWh]
     rb.add_rhs(rows, cap[:, group])
     rb.build()
-    rb = RowBlock(ctx.lm, Row.SOC_INTER_LOWER, ("storage", "period"), (lab, list(range(D))), ">=", unit="GWh")
+    rb = RowBlock(ctx.lm, Row.SOC_INTER_LOWER, ("storage", "calendar_day"), (lab, list(range(D))), ">=", unit="GWh")
     rows = rb.row_index(k, d)
     rb.add(rows, keep[:, order], soc_inter)
     rb.add(rows, 1.0, soc_min[:, order])

@@ -56,7 +56,7 @@ def horizon(run: RunResults) -> Horizon:
     if mode == "representative":
         snaps = pd.DatetimeIndex(cal["snapshot"].dropna().unique())
         blocks = len(snaps.normalize().unique())  # the snapshots of a typical day lie on one (its first) day
-        periods = int(time.get("periods") or blocks)
+        periods = int(time.get("typical_days") or time.get("periods") or blocks)  # (old runs: periods)
         extreme = max(blocks - periods, 0) if time.get("extremes") else 0
         return Horizon("representative", typical_days=blocks - extreme, extreme_days=extreme,
                        segments=time.get("segments") or None)

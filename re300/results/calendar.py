@@ -7,11 +7,11 @@
 The calendar is computed from `results.nc` on load (a gather along the time axis: about 0.1 s for the flagship), not
 stored in it: see README "Outputs" for the measurement that decided this. Per horizon:
 
-- **representative days** (`input_period_order`): calendar day d takes the values of the typical day standing for it;
+- **representative days** (`input_typical_day_order`): calendar day d takes the values of the typical day standing for it;
   a segment of k hours spreads its (mean) power over its k hours. The state of charge of storage linked across days
   (Kotzur et al. 2018) is the inter-day level of that calendar day (`soc_inter_mwh`), decayed by the standing loss over
   the hours elapsed, plus the typical day's level relative to its start; within a segment the relative level is
-  interpolated linearly between the segment's ends. Storage cycling within each typical day (`intra_period_storage`)
+  interpolated linearly between the segment's ends. Storage cycling within each typical day (`storage_within_day`)
   takes the typical day's level.
 - **selected weeks**: the modelled weeks in place; every other hour is *not modelled*: NaN values, weight 0,
   `modelled` False. Nothing is invented for them.
@@ -80,17 +80,17 @@ def calendar_index(ds: xr.Dataset) -> CalendarIndex:
     snapshot = np.full(HOURS, -1, dtype=np.int64)
     offset = np.zeros(HOURS, dtype=np.int64)
     weight = np.zeros(HOURS)
-    if "input_period_order" in ds:
-        order = np.asarray(ds["input_period_order"].values, np.int64)
+    if "input_typical_day_order" in ds:
+        order = np.asarray(ds["input_typical_day_order"].values, np.int64)
         if len(order) != DAYS:
-            raise ValueError(f"input_period_order has {len(order)} days, expected {DAYS}")
+            raise ValueError(f"input_typical_day_order has {len(order)} days, expected {DAYS}")
         block = np.asarray(ds["input_block"].values, np.int64)
         day_map = {}
         for b in np.unique(block):
             idx = np.flatnonzero(block == b)
             dur = np.rint(duration[idx]).astype(np.int64)
             if dur.sum() != HOURS_PER_DAY:
-                raise ValueError(f"typical period {b} lasts {dur.sum()} h, expected {HOURS_PER_DAY}")
+                raise ValueError(f"typical day {b} lasts {dur.sum()} h, expected {HOURS_PER_DAY}")
             day_map[int(b)] = (np.repeat(idx, dur), np.concatenate([np.arange(k) for k in dur]))
         for d, b in enumerate(order):
             snaps, offs = day_map[int(b)]
@@ -145,8 +145,8 @@ def storage_level(ds: xr.Dataset, index: CalendarIndex | None = None) -> xr.Data
     snap = index.snapshot.clip(min=0)
     frac = (index.offset + 1) / duration[snap]  # share of the snapshot elapsed at the end of the hour
     linked = np.zeros(soc.shape[:2], dtype=bool)
-    if "soc_inter_mwh" in ds and "input_storage_inter_period" in ds and index.mode == "representative":
-        flag = ds["input_storage_inter_period"].transpose("technology", "region").values
+    if "soc_inter_mwh" in ds and "input_storage_linked_across_days" in ds and index.mode == "representative":
+        flag = ds["input_storage_linked_across_days"].transpose("technology", "region").values
         linked = np.nan_to_num(flag) > 0
     out = np.full(soc.shape[:2] + (HOURS,), np.nan)
     # levels at the start of each snapshot: the previous snapshot's end (cyclic within a block), or 0 at the start of

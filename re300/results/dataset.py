@@ -170,16 +170,16 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
     ds["storage_charge_mw"] = _da(_grid(st, techs, regions, charge), tr, coords, "MW", "storage charging (drawn from the grid)")
     ds["storage_discharge_mw"] = _da(_grid(st, techs, regions, discharge), tr, coords, "MW", "storage discharging (fed to the grid)")
     ds["soc_mwh"] = _da(_grid(st, techs, regions, soc), tr, coords, "MWh",
-                        "stored energy at the end of each snapshot (storage linked across typical periods: relative to "
-                        "the start of the typical period; add soc_inter_mwh of the calendar period for the level)")
+                        "stored energy at the end of each snapshot (storage linked across typical days: relative to "
+                        "the start of the typical day; add soc_inter_mwh of the calendar day for the level)")
     if "soc_inter" in v:
-        linked = st["inter_period"].to_numpy(bool)
+        linked = st["linked_across_days"].to_numpy(bool)
         inter = np.full((S, v[Var.SOC_INTER].shape[1]), np.nan)
         inter[linked] = v[Var.SOC_INTER] * E
-        ds = ds.assign_coords(original_period=np.arange(inter.shape[1]))
-        coords["original_period"] = ds["original_period"]
-        ds["soc_inter_mwh"] = _da(_grid(st, techs, regions, inter), ("technology", "region", "original_period"), coords, "MWh",
-                                  "stored energy at the start of each original period (day) of the year"
+        ds = ds.assign_coords(calendar_day=np.arange(inter.shape[1]))
+        coords["calendar_day"] = ds["calendar_day"]
+        ds["soc_inter_mwh"] = _da(_grid(st, techs, regions, inter), ("technology", "region", "calendar_day"), coords, "MWh",
+                                  "stored energy at the start of each calendar day of the year"
                                   + (" of each investment period, in calendar order" if pathway else ""))
 
     # ---- links ----------------------------------------------------------------------------------
@@ -388,9 +388,9 @@ def _add_inputs(ds: xr.Dataset, data: ModelData, techs, coords) -> xr.Dataset:
     ds["input_capacity_factor"] = _da(_grid(gens, techs, regions, data.availability), ("technology", "region", "time"), coords, "1", "hourly availability per MW (capacity factor)")
     ds["input_duration_h"] = _da(np.asarray(data.duration_h, float), ("time",), coords, "h", "snapshot length")
     ds["input_block"] = _da(np.asarray(data.block, np.int64), ("time",), coords, "1", "storage cycles within each block")
-    if data.period_order is not None:
-        ds["input_period_order"] = xr.DataArray(np.asarray(data.period_order, np.int64), dims=("original_period",),
-                                                attrs={"units": "1", "description": "typical period (block) standing for each original period, in calendar order"})
+    if data.typical_day_order is not None:
+        ds["input_typical_day_order"] = xr.DataArray(np.asarray(data.typical_day_order, np.int64), dims=("calendar_day",),
+                                                attrs={"units": "1", "description": "typical day (block) standing for each calendar day, in calendar order"})
     ds["input_generator"] = _da(_grid(gens, techs, regions, np.ones(len(gens)), fill=0.0), ("technology", "region"), coords, "1", "1 where a generator row exists")
     ds["input_storage"] = _da(_grid(st, techs, regions, np.ones(len(st)), fill=0.0), ("technology", "region"), coords, "1", "1 where a storage row exists")
     for frame, prefix, columns, key in ((gens, "input_generator_", GENERATOR_COLUMNS, "generators"),
@@ -470,8 +470,20 @@ def _unit(desc: str) -> str:
     return desc[desc.rfind("[") + 1 : desc.rfind("]")] if "[" in desc else "1"
 
 
+# results.nc written before the names of 2026-12 ("period" = investment period only): old name -> new name
+RENAMED = {"input_period_order": "input_typical_day_order", "input_storage_inter_period": "input_storage_linked_across_days",
+           "original_period": "calendar_day"}
+
+
+def upgrade_names(ds: xr.Dataset) -> xr.Dataset:
+    """A results.nc of an older re300 with today's variable and dimension names (RENAMED)."""
+    old = {a: b for a, b in RENAMED.items() if a in ds.variables or a in ds.dims}
+    return ds.rename(old) if old else ds
+
+
 def model_data_from_dataset(ds: xr.Dataset) -> ModelData:
     """Rebuild the `ModelData` of a run from its `results.nc` (inverse of the `input_` variables)."""
+    ds = upgrade_names(ds)
     regions = [str(r) for r in ds["region"].values]
     kinds = dict(zip(regions, [str(k) for k in ds["region_kind"].values]))
     pathway_run = "time_period" in ds.coords
@@ -497,7 +509,7 @@ def model_data_from_dataset(ds: xr.Dataset) -> ModelData:
     gens, gti, gri = rows("input_generator", GENERATOR_COLUMNS, "generators")
     gens["renewable"] = gens["renewable"].astype(bool)
     st, sti, sri = rows("input_storage", STORAGE_COLUMNS, "storage")
-    st["inter_period"] = st["inter_period"].astype(bool)
+    st["linked_across_days"] = st["linked_across_days"].astype(bool)
     if "separate_charge_power" in st:
         st["separate_charge_power"] = np.nan_to_num(st["separate_charge_power"].astype(float)).astype(bool)
     links = pd.DataFrame({"link": ds["link"].values.astype(str), "from_region": ds["link_from"].values.astype(str), "to_region": ds["link_to"].values.astype(str)})
@@ -575,7 +587,7 @@ def model_data_from_dataset(ds: xr.Dataset) -> ModelData:
         value_of_lost_load_krw_per_mwh=float(ds["input_value_of_lost_load_krw_per_mwh"].values),
         targets=targets,
         name=str(ds.attrs.get("scenario", "model")),
-        period_order=ds["input_period_order"].values if "input_period_order" in ds else None,
+        typical_day_order=ds["input_typical_day_order"].values if "input_typical_day_order" in ds else None,
         period_data=period_data,
         **extra,
     )
@@ -589,9 +601,9 @@ def period_view(ds: xr.Dataset, year: int) -> xr.Dataset:
     out = ds.sel(period=year).isel(time=np.flatnonzero(ds["time_period"].values == year))
     if "cost_item" in out.dims:
         out = out.isel(cost_item=np.flatnonzero(ds["cost_period"].values == year))
-    if "original_period" in out.dims and "input_period_order" in out:
+    if "calendar_day" in out.dims and "input_typical_day_order" in out:
         blocks = np.unique(out["input_block"].values)
-        out = out.isel(original_period=np.flatnonzero(np.isin(ds["input_period_order"].values, blocks)))
+        out = out.isel(calendar_day=np.flatnonzero(np.isin(ds["input_typical_day_order"].values, blocks)))
     drop = [c for c in ("period", "time_period", "cost_period") if c in out.coords]
     out = out.drop_vars(drop)
     out.attrs = {**ds.attrs, "period": year}

@@ -50,8 +50,8 @@ def period_subset(data: ModelData, p: int, earlier_builds: dict | None = None) -
     targets = replace(tg, renewable_share_by_period=(_share(tg, "renewable", data.n_periods, p),),
                       export_share_by_period=(_share(tg, "export", data.n_periods, p),))
     po = None
-    if data.period_order is not None:
-        po = np.asarray(data.period_order)[np.isin(data.period_order, blocks)]
+    if data.typical_day_order is not None:
+        po = np.asarray(data.typical_day_order)[np.isin(data.typical_day_order, blocks)]
     return replace(
         data,
         time=data.time[idx],
@@ -60,7 +60,7 @@ def period_subset(data: ModelData, p: int, earlier_builds: dict | None = None) -
         block=np.asarray(data.block)[idx],
         demand_mw=data.demand_mw.iloc[idx].reset_index(drop=True),
         availability=np.asarray(data.availability, float)[:, idx],
-        period_order=po,
+        typical_day_order=po,
         pathway=Pathway(years=pw.years[[p]], span_yr=pw.span_yr[[p]], build_interval_yr=pw.build_interval_yr[[p]],
                         objective_weight=pw.objective_weight[[p]], base_year=pw.base_year,
                         discount_rate=pw.discount_rate, foresight="myopic"),

@@ -52,7 +52,7 @@ Constraints PyPSA has no component for (linopy, `rules`):
 sold = −p of the sales sink (MW of the medium); the weights of every sum are weight_h.
 
 Not expressed, refused with `NotExpressible` (a ValueError naming the feature): pathway runs (investment periods with
-lifetimes and discounting), storage linked across typical periods (Kotzur; representative days), hourly-matched RE100
+lifetimes and discounting), storage linked across typical days (Kotzur; representative days), hourly-matched RE100
 loads, fixed builds of a myopic hand-over.
 
 Costs: every component carries capital cost = annualised capex + fixed O&M on its whole capacity; re300 charges capex

@@ -50,9 +50,9 @@ def refuse_what_is_not_expressed(data: ModelData) -> None:
         raise NotExpressible(f"PyPSA rebuild: pathway runs ({data.pathway.n} investment periods) are not expressed; "
                              "compare a single-year run")
     st = data.storage
-    if data.period_order is not None and len(st) and st["inter_period"].astype(bool).any():
-        linked = [f"{t}|{r}" for t, r, x in zip(st["technology"], st["region"], st["inter_period"].astype(bool)) if x]
-        raise NotExpressible(f"PyPSA rebuild: storage linked across typical periods ({', '.join(linked)}; period_order "
+    if data.typical_day_order is not None and len(st) and st["linked_across_days"].astype(bool).any():
+        linked = [f"{t}|{r}" for t, r, x in zip(st["technology"], st["region"], st["linked_across_days"].astype(bool)) if x]
+        raise NotExpressible(f"PyPSA rebuild: storage linked across typical days ({', '.join(linked)}; typical_day_order "
                              "set) is not expressed: PyPSA cycles a store within a block; compare a weeks or full-year run")
     loads = data.re100_loads
     if loads is not None and len(loads) and (loads["matching"] == "hourly").any():
