@@ -143,7 +143,7 @@ def solve_phase(sc, data, phases: Phases, opts, tmp: Path, echo: bool) -> Solved
     and solve the annual-matching variant when RE100 loads are matched hourly."""
     from .model.builder import build_model
     from .solve.health import numerical_warnings
-    from .solve.highs import solve
+    from .solve.solver import solve
     from .workflows.myopic import solve_myopic_scenario
     from .workflows.re100_premium import annual_matching_variant, has_hourly_re100
 

@@ -47,8 +47,9 @@ def main() -> int:
     from re300.run import Phases, prepare
     from re300.solve import cupdlpx as gpu
     from re300.solve.agreement import agreement_line, compare_runs
-    from re300.solve.highs import SolverOptions, compile_arrays, scatter_solution, solve
+    from re300.solve.highs import compile_arrays, scatter_solution
     from re300.solve.quality import lp_quality
+    from re300.solve.solver import SolverOptions, solve
 
     mod = gpu.check_available()
     n, name = gpu.gpu_devices()

@@ -77,7 +77,7 @@ def solve_data(data, method="simplex"):
     """Build, solve and return (dataset, solution)."""
     from re300.model.builder import build_model
     from re300.results.dataset import to_dataset
-    from re300.solve.highs import SolverOptions, solve
+    from re300.solve.solver import SolverOptions, solve
 
     built = build_model(data)
     sol = solve(built, SolverOptions(method=method))

@@ -11,7 +11,7 @@ import xarray as xr
 import re300
 from re300.results import calendar as C
 from re300.results import tables as T
-from re300.results.dataset import period_view
+from re300.results.rebuild import period_view
 
 HOURS = 8760
 

@@ -11,7 +11,7 @@ from re300.model.builder import build_model
 from re300.model.costs import CostLabels, CostLedger
 from re300.model.data import Pathway
 from re300.results.tables import cost_table
-from re300.solve.highs import SolverOptions, solve
+from re300.solve.solver import SolverOptions, solve
 
 
 def one_region_year():

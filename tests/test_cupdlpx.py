@@ -18,7 +18,8 @@ from re300.errors import SolveError
 from re300.model.builder import build_model
 from re300.model.data import TargetSettings
 from re300.solve import cupdlpx as gpu
-from re300.solve.highs import SolverOptions, compile_arrays, pass_model, solve
+from re300.solve.highs import compile_arrays, pass_model
+from re300.solve.solver import SolverOptions, solve
 
 
 @pytest.fixture
@@ -139,7 +140,7 @@ def test_crossover_runs_in_a_fresh_process(repo_root):
         "from re300.solve import cupdlpx as gpu; gpu.gpu_devices = lambda: (1, 'fake GPU')\n"
         "from test_model_constraints import pv_case\n"
         "from re300.model.builder import build_model\n"
-        "from re300.solve.highs import SolverOptions, solve\n"
+        "from re300.solve.solver import SolverOptions, solve\n"
         "sol = solve(build_model(pv_case()), SolverOptions(method='cupdlpx'))\n"
         "print(sol.status, round(sol.objective * 1e9), sol.info['crossover']['start'])\n"
     )

@@ -46,7 +46,7 @@ def test_hand_worked_lps_match_highs(name):
 def _solve(data, crossover: bool):
     from re300.model.builder import build_model
     from re300.results.dataset import to_dataset
-    from re300.solve.highs import solve
+    from re300.solve.solver import solve
 
     built = build_model(data)
     sol = solve(built, SolverOptions(method="cupdlpx", crossover=crossover))
@@ -58,7 +58,7 @@ def _scenario(name: str, opts: SolverOptions):
     from re300.model.builder import build_model
     from re300.results.dataset import to_dataset
     from re300.run import Phases, prepare
-    from re300.solve.highs import solve
+    from re300.solve.solver import solve
 
     sc = load_scenario(REPO / "models" / f"{name}.yaml")
     _, data, _ = prepare(sc, Phases(echo=False))

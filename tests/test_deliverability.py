@@ -12,7 +12,7 @@ from re300.model.builder import build_model
 from re300.model.data import Adequacy, TargetSettings
 from re300.model.names import Row, Var
 from re300.model.units import PRICE_TO_KRW_PER_MWH, TARGET_ROW
-from re300.solve.highs import SolverOptions, solve
+from re300.solve.solver import SolverOptions, solve
 
 PENALTY = 1e7  # KRW/MWh, far above every cost below
 

@@ -13,10 +13,10 @@ import yaml
 from re300.assemble import capital_recovery_factor
 from re300.errors import Re300Error
 from re300.model.builder import build_model
-from re300.results.dataset import model_data_from_dataset
+from re300.results.rebuild import model_data_from_dataset
 from re300.results.tables import energy_balance_residual
 from re300.run import run_scenario
-from re300.solve.highs import SolverOptions, solve
+from re300.solve.solver import SolverOptions, solve
 
 pytestmark = pytest.mark.slow  # solves scenarios end to end (make test-fast skips it)
 

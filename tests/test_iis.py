@@ -9,8 +9,9 @@ from factories import gen, model_data, store
 
 from re300.model.builder import build_model
 from re300.model.data import TargetSettings
-from re300.solve.highs import SolverOptions, lp_labels, solve
+from re300.solve.highs import lp_labels
 from re300.solve.infeasible import explain_infeasibility, infeasible_subset
+from re300.solve.solver import SolverOptions, solve
 
 INF = highspy.kHighsInf
 

@@ -242,7 +242,7 @@ def test_split_columns_and_rows_leave_the_optimum_unchanged():
     # objective, capacities and the target's shadow price must equal the unsplit model's.
     from re300.model.builder import build_model
     from re300.results.dataset import to_dataset
-    from re300.solve.highs import SolverOptions, solve
+    from re300.solve.solver import SolverOptions, solve
 
     data = pv_case(TargetSettings(renewable_share=0.6))
     data.storage = pd.DataFrame([store("battery", "a", max_new_mw=np.inf, max_new_mwh=np.inf, capex_mw=1e4, capex_mwh=1e4, eta_c=0.9, eta_d=0.9)])

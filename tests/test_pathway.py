@@ -14,9 +14,9 @@ from factories import gen, model_data, periods, solve_data, store
 
 from re300.model.builder import build_model
 from re300.model.data import Pathway, TargetSettings, period_weights
-from re300.results.dataset import model_data_from_dataset, period_view
+from re300.results.rebuild import model_data_from_dataset, period_view
 from re300.results.tables import capacity_trajectory_table, energy_balance_residual, summary
-from re300.solve.highs import SolverOptions, solve
+from re300.solve.solver import SolverOptions, solve
 
 GRID = 100_000.0  # KRW/MWh
 

@@ -19,8 +19,8 @@ from test_model_constraints import pv_case
 
 from re300.errors import SolveError
 from re300.model.builder import build_model
-from re300.solve.highs import SolverOptions, solve
 from re300.solve.persistent import CompiledLP
+from re300.solve.solver import SolverOptions, solve
 
 SIMPLEX = SolverOptions(method="simplex")
 

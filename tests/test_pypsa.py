@@ -30,9 +30,10 @@ from re300.bench.pypsa import NotExpressible, solve_pypsa, to_pypsa  # noqa: E40
 from re300.model.builder import build_model  # noqa: E402
 from re300.model.data import TargetSettings  # noqa: E402
 from re300.model.names import Row  # noqa: E402
-from re300.results.dataset import model_data_from_dataset, to_dataset  # noqa: E402
+from re300.results.dataset import to_dataset
+from re300.results.rebuild import model_data_from_dataset  # noqa: E402
 from re300.run import run_scenario  # noqa: E402
-from re300.solve.highs import SolverOptions, solve  # noqa: E402
+from re300.solve.solver import SolverOptions, solve  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::DeprecationWarning", "ignore::UserWarning")]

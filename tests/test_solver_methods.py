@@ -9,7 +9,7 @@ from test_model_constraints import NR_PRICE, pv_case
 from re300.errors import SolveError
 from re300.model.builder import build_model
 from re300.solve import highs
-from re300.solve.highs import SolverOptions, solve
+from re300.solve.solver import SolverOptions, solve
 
 
 @pytest.mark.parametrize("method", ["simplex", "ipm", "ipx", "hipo"])

@@ -28,8 +28,8 @@ from re300.results.binding import binding_limits
 from re300.results.dataset import to_dataset
 from re300.run import run_scenario
 from re300.solve.health import numerical_warnings
-from re300.solve.highs import SolverOptions, solve
 from re300.solve.infeasible import infeasible_subset
+from re300.solve.solver import SolverOptions, solve
 
 REPO = Path(__file__).resolve().parent.parent
 

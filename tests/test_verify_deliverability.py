@@ -21,7 +21,7 @@ from re300.model.builder import build_model
 from re300.model.data import Adequacy, TargetSettings
 from re300.results.dataset import to_dataset
 from re300.results.tables import summary
-from re300.solve.highs import SolverOptions, solve
+from re300.solve.solver import SolverOptions, solve
 
 
 def deliverability_case(all_on: bool = True):

@@ -29,7 +29,7 @@ Checks (each PASS or FAIL with a one-line reason):
   annual-matching comparison come from a second LP that results.nc does not hold; they are left out and counted).
 
 Pathway runs (a `period` dimension in results.nc) are checked per investment period on the period's view of the
-dataset (`re300.results.dataset.period_view`, shaped like a single-year run) with the same functions; a failing
+dataset (`re300.results.rebuild.period_view`, shaped like a single-year run) with the same functions; a failing
 period is named. What only a pathway has is checked on the whole dataset: the investment of period p is
 Σ over the builds b still in service in p (year_b ≤ year_p < year_b + lifetime) of capacity built in b × the
 annuity of b's period — the new capacity in service must equal those builds — and Σ_p W_p × (cost items of p)

@@ -72,7 +72,7 @@ def period_views(ds: xr.Dataset) -> list[tuple[int | None, xr.Dataset]]:
     """(year, view) per investment period of a pathway run; [(None, ds)] for a single-year run."""
     if not is_pathway(ds):
         return [(None, ds)]
-    from re300.results.dataset import period_view
+    from re300.results.rebuild import period_view
 
     return [(int(y), period_view(ds, int(y))) for y in ds["period"].values]
 

@@ -44,7 +44,7 @@ PYPSA_CHILD = r"""
 import json, resource, sys, time
 import xarray as xr
 from re300.bench.pypsa import solve_pypsa, to_pypsa
-from re300.results.dataset import model_data_from_dataset
+from re300.results.rebuild import model_data_from_dataset
 t0 = time.perf_counter()
 data = model_data_from_dataset(xr.load_dataset(sys.argv[1], engine="h5netcdf"))
 t1 = time.perf_counter()

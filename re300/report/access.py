@@ -85,7 +85,7 @@ def energy_balance(ds: xr.Dataset, by: str = "year") -> pd.DataFrame:
     """Energy per region [MWh] by quantity: generation by technology, storage charge/discharge, net import, exports
     received, unserved, demand and curtailment. by="year": index region; by="month": index (month, region), from the
     calendar (re300.calendar): representative days give all 12 months; selected weeks only the months they fall in
-    (the rest of the year is not modelled). A pathway: pass one period (re300.results.dataset.period_view)."""
+    (the rest of the year is not modelled). A pathway: pass one period (re300.results.rebuild.period_view)."""
     if by not in ("year", "month"):
         raise ValueError(f"by={by!r}; expected 'year' or 'month'")
     hourly = {f"generation:{t}": ds["dispatch_mw"].sel(technology=t, drop=True) for t in ds.technology.values

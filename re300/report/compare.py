@@ -18,9 +18,10 @@ from . import figures as F
 from . import series
 from .document import Document, Figure, Heading, Paragraph, Table
 from .headline import HeadlineValue, export_links, headline
-from .memo import check_langs, fmt, provenance, run_dir_text, write_documents
+from .memo import check_langs, write_documents
 from .numbers import number
 from .runcsv import ResultsError, RunResults, load_run
+from .sections import fmt, provenance, run_dir_text
 from .text import LANGS, tr
 
 SCENARIO_COLORS = ["#1f4e9c", "#e69500", "#16a085", "#c0392b", "#8e44ad", "#7f7f7f"]

@@ -24,7 +24,8 @@ class HeadlineValue:
     sources: tuple[str, ...]
 
 
-def _hv(key, value, kind, unit, *sources) -> HeadlineValue:
+def headline_value(key, value, kind, unit, *sources) -> HeadlineValue:
+    """A HeadlineValue from its parts (value in the unit of its CSV; `sources` say where it comes from)."""
     return HeadlineValue(key, float(value), kind, unit, tuple(sources))
 
 
@@ -103,7 +104,7 @@ def cost_split(run: RunResults, out: dict[str, HeadlineValue]) -> None:
     total, demand = run.metric("total_system_cost"), run.metric("honam_consumption")
     hydrogen = optional_metric(run, "hydrogen_sold_electricity")
     exports = run.metric("exports_delivered") + hydrogen
-    out["energy_delivered"] = _hv("energy_delivered", demand + exports, "twh", "MWh/yr",
+    out["energy_delivered"] = headline_value("energy_delivered", demand + exports, "twh", "MWh/yr",
                                   f"{s}: honam_consumption + exports_delivered + hydrogen_sold_electricity")
     corridor = export_link_cost(run)
     sent = energy_sent_to_export(run) + hydrogen
@@ -112,16 +113,16 @@ def cost_split(run: RunResults, out: dict[str, HeadlineValue]) -> None:
     export_cost, honam_cost = corridor + shared * share, shared * (1.0 - share)
     how = (f"costs.csv: links {'+'.join(export_links(run)) or 'none'} to exports; the rest × energy sent "
            f"(transmission.csv energy_forward of those links) / (Honam demand + energy sent)")
-    out["energy_sent_to_capital"] = _hv("energy_sent_to_capital", sent, "twh", "MWh/yr",
+    out["energy_sent_to_capital"] = headline_value("energy_sent_to_capital", sent, "twh", "MWh/yr",
                                         "transmission.csv: energy_forward of the links into the Capital region + "
                                         f"{s}: hydrogen_sold_electricity")
-    out["cost_export_service"] = _hv("cost_export_service", export_cost, "trillion_krw", "KRW/yr", how)
-    out["cost_honam_supply"] = _hv("cost_honam_supply", honam_cost, "trillion_krw", "KRW/yr", how)
-    out["average_cost_export_service"] = _hv(
+    out["cost_export_service"] = headline_value("cost_export_service", export_cost, "trillion_krw", "KRW/yr", how)
+    out["cost_honam_supply"] = headline_value("cost_honam_supply", honam_cost, "trillion_krw", "KRW/yr", how)
+    out["average_cost_export_service"] = headline_value(
         "average_cost_export_service", export_cost / exports if exports > 0 else float("nan"), "krw_per_mwh",
         "KRW/MWh delivered to the Capital region or sold as hydrogen", how,
         f"{s}: exports_delivered + hydrogen_sold_electricity")
-    out["average_cost_honam_supply"] = _hv(
+    out["average_cost_honam_supply"] = headline_value(
         "average_cost_honam_supply", honam_cost / demand if demand > 0 else float("nan"), "krw_per_mwh",
         "KRW/MWh of Honam demand", how, f"{s}: honam_consumption")
 
@@ -131,7 +132,7 @@ def headline(run: RunResults) -> dict[str, HeadlineValue]:
     out: dict[str, HeadlineValue] = {}
 
     def metric(key, kind):
-        out[key] = _hv(key, run.metric(key), kind, run.summary_units.get(key, ""), f"{s}: {key}")
+        out[key] = headline_value(key, run.metric(key), kind, run.summary_units.get(key, ""), f"{s}: {key}")
 
     for key, kind in (
         ("renewable_ratio", "ratio"), ("renewable_target_ratio", "ratio"), ("exports_delivered", "twh"),
@@ -148,9 +149,9 @@ def headline(run: RunResults) -> dict[str, HeadlineValue]:
             metric(key, kind)
 
     ef, ef_source = grid_emission_factor(run)
-    out["grid_emission_factor"] = _hv("grid_emission_factor", ef, "t_per_mwh", "tCO2/MWh", ef_source)
+    out["grid_emission_factor"] = headline_value("grid_emission_factor", ef, "t_per_mwh", "tCO2/MWh", ef_source)
     consumption, emissions = run.metric("honam_consumption"), run.metric("emissions")
-    out["emissions_avoided"] = _hv(
+    out["emissions_avoided"] = headline_value(
         "emissions_avoided", consumption * ef - emissions, "mt", "tCO2/yr",
         f"{s}: honam_consumption × {ef_source} − {s}: emissions",
     )
@@ -162,7 +163,7 @@ def headline(run: RunResults) -> dict[str, HeadlineValue]:
     for kind, unit_ in (("power", "MW"), ("charge_power", "MW"), ("energy", "MWh")):
         for _, row in new_capacity(run, kind).iterrows():
             key = f"new_{kind}:{row['region']}:{row['technology']}"
-            out[key] = _hv(key, row["new"], "mwh" if kind == "energy" else "mw", unit_,
+            out[key] = headline_value(key, row["new"], "mwh" if kind == "energy" else "mw", unit_,
                            f"capacity.csv: region={row['region']}, technology={row['technology']}, kind={kind}, new")
 
     # storage totals
@@ -172,7 +173,7 @@ def headline(run: RunResults) -> dict[str, HeadlineValue]:
             rows = cap[(cap["technology"] == tech) & (cap["kind"] == kind)]
             for col in ("new", "total"):
                 key = f"storage_{kind}_{col}:{tech}"
-                out[key] = _hv(key, rows[col].sum(), fmt, unit_,
+                out[key] = headline_value(key, rows[col].sum(), fmt, unit_,
                                f"capacity.csv: technology={tech}, kind={kind}, sum of {col} over regions")
 
     # the corridor to the Capital region
@@ -181,5 +182,5 @@ def headline(run: RunResults) -> dict[str, HeadlineValue]:
             key = f"corridor_{q}:{link}"
             kind = {"capacity_total": "gw", "capacity_new": "gw", "energy_forward": "twh", "utilisation": "share"}[q]
             unit_ = {"energy_forward": "MWh", "utilisation": "fraction"}.get(q, "MW")
-            out[key] = _hv(key, run.link_value(link, q), kind, unit_, f"transmission.csv: link={link}, quantity={q}")
+            out[key] = headline_value(key, run.link_value(link, q), kind, unit_, f"transmission.csv: link={link}, quantity={q}")
     return out

@@ -18,12 +18,13 @@ from re300.atomic import atomic_output_dir
 from . import deliverability as D
 from . import figures as F
 from . import sensitivity as S
-from .assumptions import assumption_rows
-from .document import Box, Bullets, Document, Figure, Heading, Paragraph, Table, to_html, to_markdown
+from .document import Box, Document, Figure, Heading, Paragraph, Table, to_html, to_markdown
 from .headline import MIN_SHOWN_MW, HeadlineValue, export_links, headline, storage_technologies
 from .horizon import Horizon, horizon
 from .numbers import number, shown
+from .pathway_memo import pathway_document, pathway_headline
 from .runcsv import RunResults, load_run
+from .sections import add_closing_sections, fmt
 from .text import LANGS, tr
 
 
@@ -33,12 +34,6 @@ class MemoResult:
     memo_dir: Path
     headline: dict[str, HeadlineValue]
     files: list[Path]
-
-
-def fmt(hl: dict[str, HeadlineValue], key: str, lang: str) -> str:
-    """A headline value as the memo prints it (digits and unit)."""
-    v = hl[key]
-    return shown(v.value, v.kind, lang)
 
 
 def check_langs(langs) -> tuple[str, ...]:
@@ -182,35 +177,6 @@ def capacity_table(run: RunResults, lang: str) -> Table | None:
                  numeric=[False, False, True, True, True, False])
 
 
-def limitations(run: RunResults, lang: str, hz: Horizon | None = None) -> list[str]:
-    hz = hz or horizon(run)
-    pathway = run.is_pathway or run.period is not None
-    if pathway:
-        word = tr(f"foresight_{run.resolved.get('pathway', {}).get('foresight', 'perfect')}", lang)
-        foresight = tr("limits_pathway", lang, foresight_word=word)
-    else:
-        foresight = tr("limits_single_year", lang)
-    return [tr("limits_horizon", lang, horizon=hz.text(lang))] + tr("limits", lang, foresight=foresight).split("\n")
-
-
-def run_dir_text(run: RunResults) -> str:
-    """The results folder as the memo names it: its own name (the memo lies in its memo/ subfolder), never a path of
-    the machine that wrote it."""
-    return run.run_dir.resolve().name + "/"
-
-
-def inputs_dir_text(run: RunResults) -> str:
-    """The run's input folder relative to the project root (its parent, re300.paths.project_root)."""
-    return run.inputs_dir.resolve().name + "/"
-
-
-def provenance(run: RunResults, lang: str) -> str:
-    git = run.manifest.get("git", {})
-    return tr("prov_run", lang, run_dir=run_dir_text(run), status=run.manifest.get("solver", {}).get("status", "?"),
-              rev=str(git.get("revision", "?"))[:12], dirty=tr("prov_dirty", lang) if git.get("dirty") else "",
-              hash=str(run.manifest.get("input_hash", "?"))[:16])
-
-
 # ---- figures ----------------------------------------------------------------------------------------------------
 # FIGURES lists the memo's figures in order: each entry (run, lang, fig_dir, hz) -> blocks (Figure, or a Paragraph
 # where a figure cannot be drawn), so a new figure is one function and one entry (`single` wraps the usual
@@ -282,23 +248,6 @@ def memo_document(run: RunResults, hl: dict[str, HeadlineValue], lang: str, fig_
     return doc
 
 
-def add_closing_sections(doc: Document, run: RunResults, lang: str, hz: Horizon, extra_files: str = "") -> None:
-    """Assumptions with their sources, limitations and provenance (single-year and pathway memos alike)."""
-    doc.add(Heading(tr("h_assumptions", lang)))
-    doc.add(Paragraph(tr("assumptions_intro", lang, inputs_dir=inputs_dir_text(run))))
-    if run.input_changes:
-        doc.add(Paragraph("⚠ " + tr("inputs_changed", lang, files=", ".join(run.input_changes)), css="warning"))
-    headers = [tr(k, lang) for k in ("col_quantity", "col_value", "col_unit", "col_status", "col_source")]
-    doc.add(Table(headers, assumption_rows(run, lang), numeric=[False, True, False, False, False]))
-
-    doc.add(Heading(tr("h_limits", lang)))
-    doc.add(Bullets(limitations(run, lang, hz)))
-    doc.add(Heading(tr("h_provenance", lang)))
-    doc.add(Paragraph(tr("generated_from", lang, run_dir=run_dir_text(run), inputs_dir=inputs_dir_text(run),
-                         extra=extra_files), css="small"))
-    doc.add(Paragraph(provenance(run, lang), css="small"))
-
-
 def _keep_other_languages(old: Path, new: Path, langs: tuple[str, ...]) -> None:
     """Copy the files of languages not being rebuilt from the previous memo folder into the new one."""
     if not old.is_dir():
@@ -326,8 +275,6 @@ def build_memo(run_dir, langs=LANGS) -> MemoResult:
     langs = check_langs(langs)
     run = load_run(run_dir)
     if run.is_pathway:
-        from .pathway_memo import pathway_headline
-
         hl = pathway_headline(run)
     else:
         hl = headline(run)
@@ -335,8 +282,6 @@ def build_memo(run_dir, langs=LANGS) -> MemoResult:
     with atomic_output_dir(memo_dir) as tmp:
         _keep_other_languages(memo_dir, tmp, langs)
         if run.is_pathway:
-            from .pathway_memo import pathway_document
-
             docs = {lang: pathway_document(run, hl, lang, tmp / "figures") for lang in langs}
         else:
             docs = {lang: memo_document(run, hl, lang, tmp / "figures") for lang in langs}

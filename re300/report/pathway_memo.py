@@ -18,11 +18,11 @@ from matplotlib.patches import Patch
 
 from . import figures as F
 from .document import Box, Document, Figure, Heading, Paragraph, Table
-from .headline import HeadlineValue, _hv, export_links, headline
+from .headline import HeadlineValue, export_links, headline, headline_value
 from .horizon import horizon
-from .memo import add_closing_sections, fmt
 from .numbers import number, shown
 from .runcsv import RunResults
+from .sections import add_closing_sections, fmt
 from .text import tr
 
 PERIOD_SEP = "@"  # headline keys of a period: "<key>@<year>"
@@ -43,7 +43,7 @@ def pathway_headline(run: RunResults) -> dict[str, HeadlineValue]:
             out[k] = HeadlineValue(k, v.value, v.kind, v.unit, tuple(f"{src} [period {y}]" for src in v.sources))
     for key, kind in (("discounted_total_system_cost", "trillion_krw_pv"), ("discounted_shortfall_penalty", "trillion_krw_pv"),
                       ("discount_rate", "share")):
-        out[key] = _hv(key, run.metric(key), kind, run.summary_units.get(key, ""), f"summary.csv: period all, {key}")
+        out[key] = headline_value(key, run.metric(key), kind, run.summary_units.get(key, ""), f"summary.csv: period all, {key}")
     return out
 
 

@@ -71,7 +71,7 @@ def calendar_hours(year: int) -> pd.DatetimeIndex:
 
 
 def calendar_index(ds: xr.Dataset) -> CalendarIndex:
-    """The calendar mapping of a single-year run (or one period of a pathway, re300.results.dataset.period_view)."""
+    """The calendar mapping of a single-year run (or one period of a pathway, re300.results.rebuild.period_view)."""
     if is_pathway(ds):
         raise ValueError("a pathway Dataset has one calendar per investment period: pass period_view(ds, year)")
     time = pd.DatetimeIndex(ds["time"].values)
@@ -220,7 +220,7 @@ def _single(ds: xr.Dataset) -> xr.Dataset:
 def pathway_index(ds: xr.Dataset) -> tuple[CalendarIndex, list[xr.DataArray]]:
     """A pathway's calendars, one year per investment period one after another (each in the period's own year, as
     its snapshots are labelled), with snapshot numbers on the pathway's time axis; and each period's storage level."""
-    from .dataset import period_view
+    from .rebuild import period_view
 
     parts, levels = [], []
     for y in (int(v) for v in ds["period"].values):
@@ -240,13 +240,13 @@ def pathway_index(ds: xr.Dataset) -> tuple[CalendarIndex, list[xr.DataArray]]:
 def calendar(ds: xr.Dataset, period: int | None = None) -> xr.Dataset:
     """The run in calendar time (module docstring). A pathway gives one period (`period=year`, shaped like a
     single-year run) or, by default, every period's year one after another on the time axis with a `time_period`
-    coordinate, as in results.nc (re300.results.dataset.period_view selects one)."""
+    coordinate, as in results.nc (re300.results.rebuild.period_view selects one)."""
     if not is_pathway(ds):
         if period is not None:
             raise ValueError("period= is for pathway runs; this run has one year")
         return _single(ds)
     if period is not None:
-        from .dataset import period_view
+        from .rebuild import period_view
 
         years = [int(y) for y in ds["period"].values]
         if int(period) not in years:

@@ -384,9 +384,9 @@ def build_rate_binding(ds: xr.Dataset) -> pd.DataFrame:
 
 def by_period(ds: xr.Dataset, tables_of) -> dict[str, pd.DataFrame]:
     """The tables of a pathway run: `tables_of(view)` (e.g. TABLES, or every CSV of a run) for each period's
-    view (re300.results.dataset.period_view), stacked with a leading `period` column; summary.csv gains the
+    view (re300.results.rebuild.period_view), stacked with a leading `period` column; summary.csv gains the
     pathway-wide rows and capacity_trajectory.csv is added."""
-    from .dataset import period_view
+    from .rebuild import period_view
 
     stacked: dict[str, list] = {}
     for y in (int(v) for v in ds["period"].values):

@@ -151,7 +151,7 @@ def run_cupdlpx(mod, lp: PassedLP, params: dict) -> dict:
 
 def solve(built, opts: SolverOptions) -> Solution:
     """Compile `built`, solve it with cuPDLPx on the GPU (then HiGHS crossover on the CPU when `opts.crossover`), and
-    read the solution back like `re300.solve.highs.solve` (same Solution fields; `highs` is the crossover's Highs
+    read the solution back like `re300.solve.highs.solve_highs` (same Solution fields; `highs` is the crossover's Highs
     instance, or one holding the LP when cuPDLPx finds it infeasible, else None)."""
     from .quality import lp_quality
 

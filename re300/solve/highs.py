@@ -292,15 +292,11 @@ def scatter_solution(built, lp: PassedLP, values_flat: np.ndarray, duals_flat: n
     return values, duals
 
 
-def solve(built, opts: SolverOptions | None = None) -> Solution:
+def solve_highs(built, opts: SolverOptions | None = None) -> Solution:
     """Compile `built`, solve it with HiGHS (interruptible) and read the solution back, with its quality measured on
-    the compiled LP (`info["quality"]`, see `re300.solve.quality`). Method `cupdlpx` goes to the GPU instead
-    (`re300.solve.cupdlpx`)."""
+    the compiled LP (`info["quality"]`, see `re300.solve.quality`). `re300.solve.solver.solve` chooses between this
+    and the GPU solver (`re300.solve.cupdlpx`) by the method."""
     opts = opts or SolverOptions()
-    if opts.method == "cupdlpx":
-        from .cupdlpx import solve as solve_on_gpu
-
-        return solve_on_gpu(built, opts)
     lp = pass_model(built, opts)
     t1 = _time.perf_counter()
     run_interruptible(lp.highs)

@@ -9,7 +9,7 @@ object, which is what re300 avoids on the way in (see highs.py).
 
 Everything is in LP units (GW, GWh, bn KRW); columns are addressed by position in the compiled LP: `columns(family)`
 maps a variable family of `built.lm.variables` to those positions. Solutions have the shape of
-`re300.solve.highs.solve`'s.
+`re300.solve.highs.solve_highs`'s.
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class CompiledLP:
     """The LP of `built` in one HiGHS instance: `solve()`, then `set_objective`, `set_col_bounds`, `add_row` and
     `solve()` again from the last basis.
 
-    opts: the options of the first solve (as `re300.solve.highs.solve` takes them); `use_options` changes them for
+    opts: the options of the first solve (as `re300.solve.highs.solve_highs` takes them); `use_options` changes them for
     the next solves (e.g. interior point for the first solve, simplex for the warm-started re-solves).
     """
 
@@ -141,7 +141,7 @@ class CompiledLP:
 
     # -- solving ---------------------------------------------------------------------------------------------------
     def solve(self, time_limit_s: float | None = None) -> Solution:
-        """Solve the LP as it stands (interruptible, like `re300.solve.highs.solve`); time_limit_s: for this solve
+        """Solve the LP as it stands (interruptible, like `re300.solve.highs.solve_highs`); time_limit_s: for this solve
         instead of the options' limit."""
         limit = time_limit_s if time_limit_s is not None else self.opts.time_limit_s
         # HiGHS measures its time limit on a clock that runs on across the solves of one instance

@@ -127,7 +127,7 @@ def solve_myopic(data: ModelData, solve, split_hours: int | None = None, echo=No
 
 def solve_myopic_scenario(data: ModelData, sc, opts, echo: bool):
     """`solve_myopic` with the scenario's solver options and formulation lever; progress lines when `echo`."""
-    from re300.solve.highs import solve
+    from re300.solve.solver import solve
 
     say = (lambda text: print(f"[re300] {text}", flush=True)) if echo else None
     return solve_myopic(data, lambda b: solve(b, opts), split_hours=sc.solver.split_hours, echo=say)

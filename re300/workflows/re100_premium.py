@@ -11,10 +11,11 @@ import pandas as pd
 
 from re300.errors import SolveError
 from re300.model.builder import build_model
-from re300.results.dataset import period_view, to_dataset
+from re300.results.dataset import to_dataset
+from re300.results.rebuild import period_view
 from re300.results.tables import re100_summary
 from re300.results.tables import summary as summary_of
-from re300.solve.highs import solve
+from re300.solve.solver import solve
 
 from .myopic import solve_myopic_scenario
 

@@ -89,7 +89,7 @@ def solve_plan(data, solver_options: dict, quantities: list[Quantity], target: Q
     from pyomo.core.expr.numeric_expr import LinearExpression
 
     from re300.model.builder import build_model
-    from re300.solve.highs import SolverOptions, solve
+    from re300.solve.solver import SolverOptions, solve
 
     t0 = _time.perf_counter()
     out = new_result(target, sense)
