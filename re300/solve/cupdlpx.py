@@ -34,6 +34,7 @@ from .highs import (
     load_highs,
     lp_order,
     run_interruptible,
+    run_options,
     scatter_solution,
 )
 
@@ -265,13 +266,7 @@ def crossover(lp: PassedLP, x: np.ndarray, y: np.ndarray, opts: SolverOptions):
     if ranged.any() or free.any():  # HiGHS would pass IPX a different number of rows or columns than we have duals for
         raise SolveError(f"crossover needs rows with one bound or equalities; this LP has {int(ranged.sum())} ranged "
                          f"and {int(free.sum())} free rows. Set solver.crossover: false")
-    o = {"output_flag": True, "log_to_console": bool(opts.log_to_console), "solver": "simplex"}
-    if opts.time_limit_s:
-        o["time_limit"] = float(opts.time_limit_s)
-    if opts.threads:
-        o["threads"] = int(opts.threads)
-    if opts.log_file:
-        o["log_file"] = str(opts.log_file)
+    o = {**run_options(opts), "solver": "simplex"}
     start_threads(o.get("threads"))
     h = load_highs(lp, o)
     x0, y0, z0 = crossover_start(lp, x, y)

@@ -68,16 +68,22 @@ def highs_options(opts: SolverOptions) -> dict:
     if opts.method == "hipo" and not hipo_available():
         raise SolveError("solver method 'hipo' needs the highspy-extras package (pip install 'highspy[extras]'); "
                          "expected it next to highspy, or use method 'ipm'")
-    o = {"solver": METHODS[opts.method], "output_flag": True, "log_to_console": bool(opts.log_to_console)}
+    o = {"solver": METHODS[opts.method], **run_options(opts)}
     if opts.method in INTERIOR_POINT:
         o["run_crossover"] = "on" if opts.crossover else "off"
+    o.update(opts.options or {})
+    return o
+
+
+def run_options(opts: SolverOptions) -> dict:
+    """The HiGHS options every solve takes from SolverOptions: logging, time limit, threads, log file."""
+    o = {"output_flag": True, "log_to_console": bool(opts.log_to_console)}
     if opts.time_limit_s:
         o["time_limit"] = float(opts.time_limit_s)
     if opts.threads:
         o["threads"] = int(opts.threads)
     if opts.log_file:
         o["log_file"] = str(opts.log_file)
-    o.update(opts.options or {})
     return o
 
 
