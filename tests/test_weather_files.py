@@ -459,14 +459,14 @@ def test_cache_invalidated_when_the_file_changes(tmp_path, wx, monkeypatch):
     embedded_key = api.cache_key(load_weather_tables(INPUTS), pairs, YEAR, api.DEFAULT_SEED)
     assert len(list(cache.glob("cf_*.nc"))) == 1 and not (cache / f"cf_{embedded_key[:24]}.nc").exists()
 
-    real = api._compute_capacity_factors
+    real = api.compute_capacity_factors
     calls = []
 
     def counting(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(api, "_compute_capacity_factors", counting)
+    monkeypatch.setattr(api, "compute_capacity_factors", counting)
     again = capacity_factors(INPUTS, pairs, YEAR, cache_dir=cache, weather_files=files)
     assert calls == [] and np.array_equal(again.to_numpy(), first.to_numpy())     # second run reuses the entry
     write_csv(path, df.assign(ghi_w_m2=df.ghi_w_m2 * 0.95))                       # same path, new content
