@@ -55,6 +55,12 @@ sweep: $(STAMP)  ## run models/sweeps/$(SWEEP).yaml on Dask (RE300_DASK_SCHEDULE
 mga: $(STAMP)  ## near-optimal ranges within SLACK=$(SLACK) of least cost for models/$(SCENARIO).yaml: outputs/mga/<name>/
 	$(BIN)/re300 mga models/$(SCENARIO).yaml --slack $(SLACK)
 
+.PHONY: stress
+YEARS ?= 20
+stress: $(STAMP)  ## re-dispatch outputs/$(SCENARIO) (solved first if missing) on YEARS=$(YEARS) weather years + the measured year: outputs/$(SCENARIO)/stress/
+	test -f outputs/$(SCENARIO)/results.nc || $(BIN)/re300 solve models/$(SCENARIO).yaml
+	$(BIN)/re300 stress outputs/$(SCENARIO) --years $(YEARS)
+
 .PHONY: memo compare
 memo: $(STAMP)  ## policy memo (ko + en; a pathway too) from outputs/$(SCENARIO)/*.csv (solves first if missing): outputs/$(SCENARIO)/memo/
 	test -f outputs/$(SCENARIO)/calendar.csv || $(BIN)/re300 solve models/$(SCENARIO).yaml
