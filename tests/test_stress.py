@@ -118,9 +118,17 @@ def test_summary_worst_year_and_memo_row(stressed, quick_run_dir):
     assert row_stress in HEADLINE_ROWS
 
 
-def test_refuses_what_it_cannot_test(tmp_path, quick_run_dir, pathway_reduced_run, copy_run):
+def test_refuses_bad_arguments(tmp_path):
     with pytest.raises(Re300Error, match="results.nc missing"):
         load_plan(tmp_path)
+    with pytest.raises(Re300Error, match="--years 0"):
+        run_stress(tmp_path, years=0)
+    with pytest.raises(Re300Error, match="--resolution-hours 5"):
+        run_stress(tmp_path, years=2, resolution_hours=5)
+
+
+@pytest.mark.slow
+def test_refuses_what_it_cannot_test(quick_run_dir, pathway_reduced_run, copy_run):
     with pytest.raises(Re300Error, match="pathway run"):
         load_plan(pathway_reduced_run)
     run = copy_run(quick_run_dir, keep_nc=True)
@@ -130,8 +138,6 @@ def test_refuses_what_it_cannot_test(tmp_path, quick_run_dir, pathway_reduced_ru
     (run / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(Re300Error, match="changed: .*weather_parameters.csv"):
         load_plan(run)
-    with pytest.raises(Re300Error, match="--years 0"):
-        run_stress(quick_run_dir, years=0)
 
 
 # ---------------------------------------------------------------------------------------------- multi-year
