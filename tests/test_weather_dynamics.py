@@ -176,3 +176,18 @@ def test_dynamics_table_band_and_notes():
     assert row["within_band"] == (row["low"] <= row["measured"] <= row["high"])
     assert row["note"] == ("" if row["within_band"] else "why")
     assert set(table.columns) == set(dynamics.COLUMNS) and isinstance(table, pd.DataFrame)
+
+
+def test_fleet_members_leave_the_sites_weather_unchanged(tables):
+    """Sites come first in the correlation factor and draw their normals site after site, so adding fleet members
+    does not change the weather of the sites of sites.csv (a site's profile is the same with or without fleets)."""
+    import copy
+
+    bare = copy.copy(tables)
+    bare.fleets, bare.members = {}, {}
+    with_members = synth.synthesize(tables, tables.generated_sites, 2025, 5, sampled=True)
+    without = synth.synthesize(bare, bare.generated_sites, 2025, 5, sampled=True)
+    n = len(tables.sites)
+    assert len(tables.members) > 10
+    for name in ("ghi", "temp_air", "wind_speed"):
+        np.testing.assert_allclose(getattr(with_members, name)[:, :n], getattr(without, name), rtol=1e-9, atol=1e-9)

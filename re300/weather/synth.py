@@ -78,10 +78,17 @@ def _cholesky(sites: list[Site], length_km: float, nugget: float) -> np.ndarray:
     return np.linalg.cholesky(corr + 1e-12 * np.eye(len(sites)))
 
 
+def site_normals(rng: np.random.Generator, n_steps: int, n: int) -> np.ndarray:
+    """(n_steps, n) independent standard normals drawn site after site (column j holds draws j*n_steps ...), so with a
+    lower-triangular correlation factor the first sites' series do not depend on how many sites follow them (adding
+    a fleet member leaves the weather of sites.csv unchanged)."""
+    return rng.standard_normal((n, n_steps)).T
+
+
 def correlated_ar1(rng: np.random.Generator, n_steps: int, chol: np.ndarray, phi: float) -> np.ndarray:
     """Stationary unit-variance Gaussian AR(1) in time with spatially correlated innovations, shape (n_steps, n)."""
     n = chol.shape[0]
-    eps = rng.standard_normal((n_steps, n)) @ chol.T
+    eps = site_normals(rng, n_steps, n) @ chol.T
     return _ar1_filter(eps, phi)
 
 
@@ -184,9 +191,8 @@ def ghi_anomaly(tables: WeatherTables, sites: list[Site], seed: int, year: int) 
     s_y = ghi_year_sd, s_m = ghi_month_sd (ghi_month_sd_monsoon in June-August)."""
     w = tables.weather
     chol = _cholesky(sites, w["ghi_anomaly_corr_length"], 0.0)
-    rng = _rng(seed, year, "ghi-anomaly")
-    y = rng.standard_normal((1, len(sites))) @ chol.T
-    x = rng.standard_normal((12, len(sites))) @ chol.T
+    y = site_normals(_rng(seed, year, "ghi-anomaly-year"), 1, len(sites)) @ chol.T
+    x = site_normals(_rng(seed, year, "ghi-anomaly-month"), 12, len(sites)) @ chol.T
     s_m = np.full((12, 1), w["ghi_month_sd"])
     s_m[5:8] = w["ghi_month_sd_monsoon"]
     s_y = w["ghi_year_sd"]
@@ -254,8 +260,23 @@ def _clearness(tables: WeatherTables, sites: list[Site], geo: SolarGeometry, ind
         ghi = csi_h * geo.ghi_clear
         got_m = np.stack([ghi.reshape(DAYS, 24, n).sum(axis=1)[months == mm].sum(axis=0) for mm in range(12)]) / 1000
         factor = factor * target_m / np.maximum(got_m, 1e-9)
+    ghi, csi_d = _rescale_months(ghi, csi_d, geo.ghi_clear * hmax, target_m, months)
     target_m = np.where(np.isnan(annual)[None, :], np.nan, target_m)
     return ghi, csi_d, target_m
+
+
+def _rescale_months(ghi, csi_d, ghi_cap, target_m, months, passes: int = 3):
+    """A month the Beta calibration cannot bring to its target (a long overcast spell drawn in a month whose target
+    needs the Beta mean beyond its bound) is rescaled directly: GHI x target / got, capped at clearness_hourly_max x
+    the clear sky, and its daily clear-sky index by the same factor. A no-op (factor 1) where the calibration met the
+    target."""
+    hours = np.repeat(months, 24)
+    for _ in range(passes):
+        got = np.stack([ghi[hours == m].sum(axis=0) for m in range(12)]) / 1000
+        fix = np.where(got > 0, target_m / np.maximum(got, 1e-9), 1.0)
+        ghi = np.minimum(ghi * fix[hours], ghi_cap)   # always the same passes: no threshold, no jump
+        csi_d = csi_d * fix[months]
+    return ghi, csi_d
 
 
 def decompose(ghi: np.ndarray, zenith: np.ndarray, doy: np.ndarray, dni_clear: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -355,7 +376,7 @@ def wind_year_factor(tables: WeatherTables, sites: list[Site], seed: int, year: 
     """(n,) factor on each site's annual mean wind speed in a sampled year: exp(s a - s^2 / 2), a standard normal
     correlated exp(-d / wind_year_corr_length) between sites, s = wind_year_sd."""
     w = tables.weather
-    a = _rng(seed, year, "wind-year").standard_normal(len(sites)) @ _cholesky(sites, w["wind_year_corr_length"], 0.0).T
+    a = site_normals(_rng(seed, year, "wind-year"), 1, len(sites))[0] @ _cholesky(sites, w["wind_year_corr_length"], 0.0).T
     return np.exp(w["wind_year_sd"] * a - 0.5 * w["wind_year_sd"] ** 2)
 
 
