@@ -56,6 +56,12 @@ sweep: $(STAMP)  ## run models/sweeps/$(SWEEP).yaml on Dask (RE300_DASK_SCHEDULE
 mga: $(STAMP)  ## near-optimal ranges within SLACK=$(SLACK) of least cost for models/$(SCENARIO).yaml: outputs/mga/<name>/
 	$(BIN)/re300 mga models/$(SCENARIO).yaml --slack $(SLACK)
 
+.PHONY: stress
+YEARS ?= 20
+stress: $(STAMP)  ## re-dispatch outputs/$(SCENARIO) (solved first if missing) on YEARS=$(YEARS) weather years + the measured year: outputs/$(SCENARIO)/stress/
+	test -f outputs/$(SCENARIO)/results.nc || $(BIN)/re300 solve models/$(SCENARIO).yaml
+	$(BIN)/re300 stress outputs/$(SCENARIO) --years $(YEARS)
+
 .PHONY: memo compare analyses
 # Everything the flagship memo reads beside its own run (issue 14-16): the companion cases, the three sweeps, then the
 # memo. About 40 minutes on 2 cores; each step is skipped when its outputs are up to date (sweeps resume).

@@ -1,5 +1,6 @@
 """Command line: `re300 solve MODEL.yaml`, `re300 show MODEL.yaml`, `re300 verify OUTPUT_DIR`,
-`re300 profiles MODEL.yaml [--report]`, `re300 memo RUN_DIR [--lang ko|en]`, `re300 compare RUN_DIR...`.
+`re300 profiles MODEL.yaml [--report]`, `re300 memo RUN_DIR [--lang ko|en]`, `re300 compare RUN_DIR...`,
+`re300 stress RUN_DIR --years N`.
 
 Errors that re300 anticipates (`re300.errors.Re300Error`) are printed as one line
 `re300: error: <message>` with exit status 2; Ctrl-C exits with 130. `--debug` adds the traceback.
@@ -165,6 +166,46 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
         period = f" month {r['period']}" if r["period"] else ""
         print(f"  demand {r['check']}, {r['place']} {r['year']}{period}: {r['value']:,.0f} MW against "
               f"{r['reference']:,.0f} ({'within' if r['within_band'] else 'outside'} the band)")
+    _print_dynamics(out, pd)
+    return 0
+
+
+def _print_dynamics(out: Path, pd) -> None:
+    """The generator's dynamics against the measured year (dynamics.csv) and the fleets' ramps (fleet.csv)."""
+    if (out / "dynamics.csv").is_file():
+        dyn = pd.read_csv(out / "dynamics.csv", keep_default_na=False)
+        inside = dyn["within_band"].astype(str) == "True"
+        years = int(dyn["generated_years"].iloc[0]) if len(dyn) else 0
+        print(f"re300: generator dynamics, measured year against {years} sampled years: {int(inside.sum())} of "
+              f"{len(dyn)} statistics within band (band = generated mean +- 2 sd; dynamics.csv)")
+        for _, r in dyn[~inside].iterrows():
+            period = "" if r["period"] == "year" else f" {r['period']}"
+            print(f"  outside: {r['statistic']}{period}, {r['place']}: measured {float(r['measured']):.3g}, generated "
+                  f"{float(r['generated_mean']):.3g} (band {float(r['low']):.3g} to {float(r['high']):.3g})"
+                  + (f": {r['note'][:120]}" if r["note"] else ""))
+    if (out / "fleet.csv").is_file():
+        fleet = pd.read_csv(out / "fleet.csv")
+        for r in fleet.itertuples(index=False):
+            print(f"  fleet {r.technology} {r.region}: {r.sites} sites, weather-made hourly ramps "
+                  f"{r.weather_ramp_fleet_over_one_site:.2f} x one site's (sd {r.weather_ramp_sd_fleet:.3f} against "
+                  f"{r.weather_ramp_sd_one_site:.3f}), capacity factor {100 * r.cf_fleet:.1f} % against "
+                  f"{100 * r.cf_one_site:.1f} %")
+
+
+def _cmd_stress(args: argparse.Namespace) -> int:
+    from re300.report.stress import markdown_table
+    from re300.stress import run_stress
+
+    report = run_stress(Path(args.run_dir), years=args.years, resolution_hours=args.resolution_hours,
+                        workers=args.workers, scheduler=args.scheduler)
+    print(markdown_table(report.table))
+    for line in report.lines:
+        print(f"re300 stress: {line}")
+    print(f"re300 stress: {len(report.table)} years in {report.wall_seconds:.0f} s on {report.cluster}; "
+          f"table in {_shown(report.out_dir / 'stress.csv')}")
+    if report.failed:
+        print(f"re300 stress: not solved: {', '.join(report.failed)} (see the error column)", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -241,6 +282,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["ko", "en"], default=None, help="one language only (default: both)")
     p.add_argument("--output-dir", metavar="DIR", default=None, help="where to write the comparison memo")
     p.set_defaults(func=_cmd_compare)
+
+    from re300.stress.runner import DEFAULT_RESOLUTION_H
+
+    p = sub.add_parser("stress", parents=[common], help="re-dispatch a plan on many weather years (stress test)",
+                       description="Keep the capacities of a finished single-year run and re-dispatch them, hour by "
+                                   "hour in chronological steps, on N sampled synthetic weather years and the measured "
+                                   "year, on Dask; write RUN_DIR/stress/stress.csv (unserved energy, target shortfalls, "
+                                   "curtailment, non-renewable supply and cost per year), stress.json and summary.md.")
+    p.add_argument("run_dir", metavar="RUN_DIR", help="results folder of a single-year run, e.g. outputs/re300_2050")
+    p.add_argument("--years", type=int, default=20, metavar="N", help="synthetic weather years (default 20)")
+    p.add_argument("--resolution-hours", type=int, default=DEFAULT_RESOLUTION_H, metavar="K",
+                   help=f"hours per chronological step (default {DEFAULT_RESOLUTION_H}; 1 = hourly, about 3 x slower; "
+                        "README 'Stress test')")
+    p.add_argument("--workers", type=int, default=None, metavar="N", help="Dask workers (default: one per core)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="an existing Dask scheduler (default: a "
+                   "LocalCluster, or $RE300_DASK_SCHEDULER)")
+    p.set_defaults(func=_cmd_stress)
 
     from re300.sweep.cli import add_sweep_commands  # `sweep` and `mga`
 

@@ -62,7 +62,7 @@ def prepare(sc, phases: Phases, cache_dir: Path | None = None):
     """Scenario → (tables, ModelData, input files read): tables and names checked, capacity factors (cached) and
     hourly demand, snapshots chosen, ModelData assembled."""
     from .inputs.demand import export_region_demand, hourly_demand
-    from .inputs.snapshots import select_snapshots
+    from .inputs.snapshots import select_snapshots, stack_years
     from .inputs.tables import load_tables
     from .weather import capacity_factors
     from .weather.tables import load_weather_tables
@@ -80,9 +80,14 @@ def prepare(sc, phases: Phases, cache_dir: Path | None = None):
         pairs = [(t, r) for r, t in caps.index if fam[t] == "variable_renewable" and t not in sc.technologies.exclude]
         # the export regions' own solar (their headroom): the profile_sites.csv rows of those regions
         pairs += [(t, r) for t, r in load_weather_tables(sc.inputs_dir).profile_sites if r in tables.export_regions]
-        cf = capacity_factors(sc.inputs_dir, pairs, weather_year=sc.weather.year, seed=sc.weather.seed,
-                              cache_dir=cache_dir or paths.profile_cache_dir(), weather_files=sc.weather.files,
-                              source=sc.weather.source)
+        # one year (typical or sampled), or the sampled planning years of a multi-year plan, all on the calendar of
+        # `weather.year` (the demand shape's)
+        seeds = sc.weather.planning_seeds() or [sc.weather.seed]
+        cfs = [capacity_factors(sc.inputs_dir, pairs, weather_year=sc.weather.year, seed=seed,
+                                cache_dir=cache_dir or paths.profile_cache_dir(), weather_files=sc.weather.files,
+                                source=sc.weather.source, sampled=sc.weather.variability == "sampled" or len(seeds) > 1)
+               for seed in seeds]
+        cf = cfs[0]
         factors = {r: sc.demand.factor(r) for r in tables.honam_regions}
         # measured shape: the KPX national demand of the weather year (same calendar days as the weather)
         demand = hourly_demand(tables, cf.index, factors, base_year=sc.demand.base_year, shape=sc.demand.shape)
@@ -92,6 +97,8 @@ def prepare(sc, phases: Phases, cache_dir: Path | None = None):
             # (the KPX national shape; on the sector shapes, Honam's own total shape, see export_region_demand)
             own = None if sc.demand.shape == "measured" else demand.to_numpy(float).sum(axis=1)
             demand = pd.concat([demand, export_region_demand(tables, cf.index, sc.demand.base_year, own)], axis=1)
+        if len(cfs) > 1:  # the planning years one after another (each labelled as a year of its own)
+            cf, demand = stack_years(cfs), stack_years([demand] * len(cfs))
     with phases("snapshots"):
         snap = select_snapshots(sc.time, cf, demand)
         snap.info["honam_peak_mw"] = honam_peak_mw

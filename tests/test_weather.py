@@ -149,7 +149,7 @@ def test_decomposition_closure(wx):
 
 # ---------------------------------------------------------------------------------------------- determinism
 def test_deterministic_and_seed_sensitive(cf, tmp_path):
-    again = api._compute_capacity_factors(load_weather_tables(INPUTS), PAIRS, 2023, api.DEFAULT_SEED)
+    again = api.compute_capacity_factors(load_weather_tables(INPUTS), PAIRS, 2023, api.DEFAULT_SEED)
     pd.testing.assert_frame_equal(again, cf, check_exact=True)
     other = capacity_factors(INPUTS, PAIRS, seed=7, cache_dir=tmp_path)
     assert not np.allclose(other.to_numpy(), cf.to_numpy())
@@ -172,7 +172,7 @@ def test_cache_hit_on_second_call(cf, cache_dir, monkeypatch):
     def boom(*args, **kwargs):
         raise AssertionError("compute called although the cache should have been used")
 
-    monkeypatch.setattr(api, "_compute_capacity_factors", boom)
+    monkeypatch.setattr(api, "compute_capacity_factors", boom)
     again = capacity_factors(INPUTS, PAIRS, cache_dir=cache_dir)
     pd.testing.assert_frame_equal(again, cf, check_exact=True, check_freq=False)
 

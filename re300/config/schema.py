@@ -227,6 +227,8 @@ class Time(_Section):
 
 
 WeatherYear = Annotated[int, Field(ge=1940, le=2100)]
+#: planning year j of a multi-year plan uses seed + PLANNING_SEED_OFFSET + j (stress years use seed + 1 .. seed + N)
+PLANNING_SEED_OFFSET = 1000
 
 
 class WeatherFile(_Section):
@@ -265,6 +267,24 @@ class Weather(_Section):
     seed: Annotated[int, Field(ge=0)] = 20210531
     years: list[WeatherYear] | None = None
     files: dict[str, WeatherFile] = Field(default_factory=dict)
+    # typical: the year at its calibration targets (monthly GHI, mean wind); sampled: a year with its own anomalies of
+    # monthly GHI and annual mean wind (re300.weather.synth), as the stress test's years
+    variability: Literal["typical", "sampled"] = "typical"
+    # multi-year planning: capacities chosen against this many sampled years at once (seeds seed + 1001 ..
+    # seed + 1000 + planning_years; the stress test's years are seed + 1 .. seed + N, so they never overlap), their
+    # typical days drawn from all of them (time.mode representative); null = the one year `year`
+    planning_years: Annotated[int, Field(ge=2, le=50)] | None = None
+
+    @model_validator(mode="after")
+    def _planning_years_need_synthetic_weather(self):
+        if self.planning_years is not None and (self.source != "embedded" or self.files):
+            raise ValueError(f"planning_years = {self.planning_years} draws synthetic years; expected source: embedded "
+                             "and no weather files (a measured or file year exists only once)")
+        return self
+
+    def planning_seeds(self) -> list[int]:
+        """Seeds of the planning years (multi-year planning), or [] for one year."""
+        return [self.seed + PLANNING_SEED_OFFSET + j for j in range(1, (self.planning_years or 0) + 1)]
 
     @field_validator("years")
     @classmethod
@@ -470,6 +490,16 @@ class Scenario(_Section):
         if hourly and self.time.mode == "representative" and self.time.segments is not None:
             raise ValueError(f"RE100 loads {hourly} are matched hourly, but time.segments = {self.time.segments} merges "
                              "the hours of each typical day; expected time: {segments: null} (or matching: annual)")
+        return self
+
+    @model_validator(mode="after")
+    def _planning_years_on_typical_days(self):
+        n = self.weather.planning_years
+        if n is not None and self.time.mode != "representative":
+            raise ValueError(f"weather.planning_years = {n} draws typical days from {n} years; expected time.mode "
+                             f"representative (got {self.time.mode!r})")
+        if n is not None and self.pathway is not None:
+            raise ValueError(f"weather.planning_years = {n} is for single-year plans; expected no pathway section")
         return self
 
     _source_files: tuple[Path, ...] = PrivateAttr(default=())

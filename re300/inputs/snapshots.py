@@ -29,12 +29,32 @@ class Snapshots:
     info: dict = field(default_factory=dict)
 
 
+def stack_years(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Weather years one after another (multi-year planning): frame j (8760 rows) relabelled to the 365-day year
+    first_year + j, first_year the year of the first frame's labels (29 February dropped in leap years)."""
+    y0 = int(frames[0].index[0].year)
+    out = []
+    for j, f in enumerate(frames):
+        if len(f) != DAYS * HOURS_PER_DAY:
+            raise ValueError(f"weather year {j} has {len(f)} hours, expected {DAYS * HOURS_PER_DAY}")
+        hours = pd.date_range(f"{y0 + j}-01-01", f"{y0 + j}-12-31 23:00", freq="h")
+        hours = hours[~((hours.month == 2) & (hours.day == 29))]
+        out.append(f.set_axis(pd.DatetimeIndex(hours.to_numpy().astype("datetime64[ns]"), name=f.index.name)))
+    return pd.concat(out)
+
+
 def select_snapshots(time_cfg, cf_full: pd.DataFrame, demand_full: pd.DataFrame) -> Snapshots:
-    """Snapshots for the scenario's `time` section from 8760-h capacity factors and demand (same index)."""
-    if len(cf_full) != DAYS * HOURS_PER_DAY or not cf_full.index.equals(demand_full.index):
-        raise ValueError("capacity factors and demand must share one 8760-h index")
+    """Snapshots for the scenario's `time` section from 8760-h capacity factors and demand (same index); several
+    weather years one after another (`stack_years`, multi-year planning) only for representative days."""
+    hours_per_year = DAYS * HOURS_PER_DAY
+    years = len(cf_full) // hours_per_year
+    if years < 1 or len(cf_full) != years * hours_per_year or not cf_full.index.equals(demand_full.index):
+        raise ValueError("capacity factors and demand must share one 8760-h index (or whole years of 8760 h)")
     if time_cfg.mode == "representative":
-        return representative_days(cf_full, demand_full, time_cfg.typical_days, time_cfg.segments, time_cfg.extremes)
+        return representative_days(cf_full, demand_full, time_cfg.typical_days, time_cfg.segments, time_cfg.extremes,
+                                   years=years)
+    if years > 1:
+        raise ValueError(f"{years} weather years need time.mode representative")
     hours = time_cfg.hours_of_year()
     k = int(getattr(time_cfg, "resolution_hours", 1))
     snap = Snapshots(
@@ -72,15 +92,18 @@ def coarsen(snap: Snapshots, k: int) -> Snapshots:
 
 
 def representative_days(cf_full: pd.DataFrame, demand_full: pd.DataFrame, typical_days: int, segments: int | None,
-                        extremes: bool) -> Snapshots:
+                        extremes: bool, years: int = 1) -> Snapshots:
     """Typical days by tsam (hierarchical clustering, medoid days, column means preserved).
 
     With `extremes`, the day holding the hour of peak Honam demand and the day of least mean wind output become
     typical days of their own, each standing for that one day only, with its profile as it was (tsam `append`; one
     day if the same day holds both), so capacity adequacy is not averaged away. (tsam's `new_cluster` would also
     move every day nearer to the extreme profile than to its cluster's medoid into the extreme day, and those
-    days would take its profile unrescaled.) tsam's own word for a typical day is "period". With `segments`, the hours of each typical day are merged into that
-    many segments of varying length, each the mean of its hours.
+    days would take its profile unrescaled.) tsam's own word for a typical day is "period". With `segments`, the
+    hours of each typical day are merged into that many segments of varying length, each the mean of its hours.
+    With `years` > 1 (multi-year planning) the input holds that many weather years one after another: the days are
+    drawn from all of them, each day stands for 1/years of a day of the year (weights sum to 8760 h), and
+    `typical_day_order` runs through all their days.
     """
     import tsam
 
@@ -109,7 +132,6 @@ def representative_days(cf_full: pd.DataFrame, demand_full: pd.DataFrame, typica
     durations = result.segment_durations if segments else None
 
     time, weight, duration, block, rows = [], [], [], [], []
-    day0 = cf_full.index[0].normalize()
     for c in clusters:
         first_day = int(np.flatnonzero(assignment == c)[0])
         block_rows = reps.loc[c]
@@ -117,9 +139,9 @@ def representative_days(cf_full: pd.DataFrame, demand_full: pd.DataFrame, typica
         seg = list(durations[c]) if durations is not None else [1] * steps
         offset = 0
         for k in range(steps):
-            time.append(day0 + pd.Timedelta(days=first_day, hours=offset))
+            time.append(cf_full.index[first_day * HOURS_PER_DAY] + pd.Timedelta(hours=offset))
             duration.append(float(seg[k]))
-            weight.append(float(counts[c]) * float(seg[k]))
+            weight.append(float(counts[c]) * float(seg[k]) / years)
             block.append(pos[c])
             offset += int(seg[k])
         rows.append(block_rows.to_numpy(float))
@@ -134,5 +156,5 @@ def representative_days(cf_full: pd.DataFrame, demand_full: pd.DataFrame, typica
         time=pd.DatetimeIndex(time), weight_h=weight, duration_h=np.asarray(duration), block=np.asarray(block),
         cf=cf, demand=demand, typical_day_order=np.array([pos[c] for c in assignment]),
         info={"mode": "representative", "typical_days": len(clusters), "requested_typical_days": int(typical_days),
-              "segments": segments, "extremes": bool(extremes), "snapshots": len(time)},
+              "segments": segments, "extremes": bool(extremes), "snapshots": len(time), "weather_years": int(years)},
     )

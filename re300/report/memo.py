@@ -135,8 +135,16 @@ def row_emissions(run, hl, lang) -> list[Row]:
         nonre=f("nonrenewable_supply")), [])]
 
 
+def row_stress(run, hl, lang) -> list[Row]:
+    """The weather stress test (`re300 stress`, <run>/stress/stress.csv): the range over the stress years and the
+    worst year, or 'not stress-tested'."""
+    from .stress import memo_row
+
+    return [memo_row(run.run_dir, lang)]
+
+
 HEADLINE_ROWS = (row_ratio, D.row_cost, row_shadow, row_build, row_corridor, D.row_exports, D.row_deliverable,
-                 D.row_adequacy, D.row_estimated_limits, row_curtailment, row_storage, row_emissions)
+                 D.row_adequacy, D.row_estimated_limits, row_curtailment, row_storage, row_emissions, row_stress)
 
 
 def headline_warnings(hl: dict[str, HeadlineValue], lang: str) -> list[str]:

@@ -1,4 +1,6 @@
-"""Results in calendar time: every hour of the weather year (8,760 h), whatever the horizon the LP solved.
+"""Results in calendar time: every hour of the weather year (8,760 h), whatever the horizon the LP solved (a
+multi-year plan, `weather.planning_years`: every hour of its weather years one after another, each hour standing for
+1/years of an hour of the year).
 
     cal = re300.calendar(ds)            # ds = re300.open_results("re300_2050"); a pathway: one period (period=2050)
     cal.dispatch_mw.sel(time="2023-07") # the hours of July, each taking the values of the snapshot standing for it
@@ -77,13 +79,17 @@ def calendar_index(ds: xr.Dataset) -> CalendarIndex:
     time = pd.DatetimeIndex(ds["time"].values)
     duration = np.asarray(ds["input_duration_h"].values, float) if "input_duration_h" in ds else np.ones(len(time))
     hours = calendar_hours(calendar_year(ds))
-    snapshot = np.full(HOURS, -1, dtype=np.int64)
-    offset = np.zeros(HOURS, dtype=np.int64)
-    weight = np.zeros(HOURS)
+    years = 1
+    if "input_typical_day_order" in ds:  # a multi-year plan's days run through its weather years one after another
+        years = max(1, len(ds["input_typical_day_order"]) // DAYS)
+        hours = hours.append([calendar_hours(calendar_year(ds) + j) for j in range(1, years)])
+    snapshot = np.full(len(hours), -1, dtype=np.int64)
+    offset = np.zeros(len(hours), dtype=np.int64)
+    weight = np.zeros(len(hours))
     if "input_typical_day_order" in ds:
         order = np.asarray(ds["input_typical_day_order"].values, np.int64)
-        if len(order) != DAYS:
-            raise ValueError(f"input_typical_day_order has {len(order)} days, expected {DAYS}")
+        if len(order) != years * DAYS:
+            raise ValueError(f"input_typical_day_order has {len(order)} days, expected {DAYS} (or whole years of {DAYS})")
         block = np.asarray(ds["input_block"].values, np.int64)
         day_map = {}
         for b in np.unique(block):
@@ -96,10 +102,10 @@ def calendar_index(ds: xr.Dataset) -> CalendarIndex:
             snaps, offs = day_map[int(b)]
             snapshot[d * HOURS_PER_DAY:(d + 1) * HOURS_PER_DAY] = snaps
             offset[d * HOURS_PER_DAY:(d + 1) * HOURS_PER_DAY] = offs
-        weight[:] = 1.0
+        weight[:] = 1.0 / years  # each weather year stands for 1/years of the year
         mode = "representative"
         w = np.asarray(ds["weight_h"].values, float)
-        if not np.allclose(np.bincount(snapshot, minlength=len(time)), w, rtol=1e-9, atol=1e-6):
+        if not np.allclose(np.bincount(snapshot, minlength=len(time)) / years, w, rtol=1e-9, atol=1e-6):
             raise ValueError("the calendar days do not reproduce the snapshot weights (weight_h)")
     else:
         start = hours.get_indexer(time)
@@ -108,7 +114,7 @@ def calendar_index(ds: xr.Dataset) -> CalendarIndex:
         dur = np.rint(duration).astype(np.int64)
         w = np.asarray(ds["weight_h"].values, float)
         for t, (s, k) in enumerate(zip(start, dur)):
-            lo, hi = max(s, 0), min(s + k, HOURS)
+            lo, hi = max(s, 0), min(s + k, len(hours))
             snapshot[lo:hi] = t
             offset[lo:hi] = np.arange(lo - s, hi - s)
             weight[lo:hi] = w[t] / k
@@ -148,7 +154,8 @@ def storage_level(ds: xr.Dataset, index: CalendarIndex | None = None) -> xr.Data
     if "soc_inter_mwh" in ds and "input_storage_linked_across_days" in ds and index.mode == "representative":
         flag = ds["input_storage_linked_across_days"].transpose("technology", "region").values
         linked = np.nan_to_num(flag) > 0
-    out = np.full(soc.shape[:2] + (HOURS,), np.nan)
+    n_hours = len(index.time)
+    out = np.full(soc.shape[:2] + (n_hours,), np.nan)
     # levels at the start of each snapshot: the previous snapshot's end (cyclic within a block), or 0 at the start of
     # a typical day for linked storage (its level there is relative to the day's start)
     start_cyclic = soc[..., _cyclic_previous(block)]
@@ -163,7 +170,7 @@ def storage_level(ds: xr.Dataset, index: CalendarIndex | None = None) -> xr.Data
                 inter = ds["soc_inter_mwh"].sel(technology=ds.technology.values[ti], region=ds.region.values[ri]).values
                 loss = float(ds["input_storage_standing_loss_per_h"].values[ti, ri]) \
                     if "input_storage_standing_loss_per_h" in ds else 0.0
-                hour_of_day = np.arange(HOURS) % HOURS_PER_DAY + 1  # hours elapsed at the end of the hour
+                hour_of_day = np.arange(n_hours) % HOURS_PER_DAY + 1  # hours elapsed at the end of the hour
                 out[ti, ri] = np.repeat(inter, HOURS_PER_DAY) * (1.0 - loss) ** hour_of_day + rel
             else:
                 start = start_cyclic[ti, ri, snap]

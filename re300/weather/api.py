@@ -22,7 +22,7 @@ from .readers import FileSpec, SiteSeries, read_site_weather
 from .tables import WeatherTables, load_weather_tables
 
 #: bump whenever the code changes what the profiles are (part of the cache key)
-CODE_VERSION = "weather-1"
+CODE_VERSION = "weather-2"
 DEFAULT_SEED = 20210531
 TIMEZONE_ATTR = "Asia/Seoul (UTC+9)"
 #: where the weather of a year comes from: the seeded generator for every site, or the measured KMA stations for the
@@ -59,14 +59,16 @@ def file_sha256(path: Path) -> str:
 
 
 def cache_key(tables: WeatherTables, pairs: list[tuple[str, str]], weather_year: int, seed: int,
-              files: Mapping[str, FileSpec] | None = None, source: str = "embedded") -> str:
-    """sha256 of everything that determines the profiles: code version, year, seed, pairs, the bytes of every weather
-    table and power curve, for each site read from a file its format, time-zone and wind-height settings and the
-    sha256 of the file's content, and for measured weather the source and the bytes of every table and data file of
-    inputs/measured/ it reads."""
+              files: Mapping[str, FileSpec] | None = None, source: str = "embedded", sampled: bool = False) -> str:
+    """sha256 of everything that determines the profiles: code version, year, seed, typical or sampled year, pairs,
+    the bytes of every weather table (fleets included) and power curve, for each site read from a file its format,
+    time-zone and wind-height settings and the sha256 of the file's content, and for measured weather the source and
+    the bytes of every table and data file of inputs/measured/ it reads."""
     h = hashlib.sha256()
     head = {"code": CODE_VERSION, "year": int(weather_year), "seed": int(seed),
             "pairs": sorted([list(p) for p in pairs])}
+    if sampled:
+        head["sampled"] = True
     if files:
         head["files"] = {site: {"format": spec.format, "timezone": spec.timezone, "wind_height_m": spec.wind_height_m,
                                 "sha256": file_sha256(spec.path)} for site, spec in sorted(files.items())}
@@ -151,38 +153,59 @@ def check_source(source: str) -> str:
 
 
 def build_weather(tables: WeatherTables, weather_year: int, seed: int, files: Mapping[str, FileSpec] | None = None,
-                  source: str = "embedded") -> tuple[synth.SiteWeather, measured.MeasuredYear | None]:
-    """The weather of every site of sites.csv in `weather_year`: synthetic (seeded) or, with source 'measured', the
-    KMA stations for the sites mapped to them (offshore wind synthetic, its daily anomaly driven by a coastal station);
-    weather files override both for their sites. Returns the weather and, for measured weather, what was read."""
+                  source: str = "embedded", sampled: bool = False
+                  ) -> tuple[synth.SiteWeather, measured.MeasuredYear | None]:
+    """The weather of every site of sites.csv in `weather_year` (then the fleet members): synthetic (seeded; a
+    typical year, or with `sampled` a year with its own anomalies) or, with source 'measured', the KMA stations for
+    the sites mapped to them (offshore wind synthetic, its daily anomaly driven by a coastal station); weather files
+    override both for their sites. Returns the weather and, for measured weather, what was read."""
     check_source(source)
-    all_sites = list(tables.sites)
+    all_sites = tables.generated_sites
     year_info = None
     anchors = None
     if source == "measured":
         year_info = measured.read_measured_year(tables, weather_year)
         anchors = measured.offshore_anchors(tables, year_info.tables, year_info.stations)
-    wx = synth.synthesize(tables, all_sites, weather_year, seed, wind_anchors=anchors)
+    wx = synth.synthesize(tables, all_sites, weather_year, seed, wind_anchors=anchors, sampled=sampled)
     if year_info is not None:
         wx, year_info.mapping = measured.apply_stations(wx, tables, year_info.tables, year_info.stations)
     wx, _ = apply_weather_files(wx, tables, files or {}, weather_year)
     return wx, year_info
 
 
-def _compute_capacity_factors(tables: WeatherTables, pairs: list[tuple[str, str]], weather_year: int,
+def fleet_of(tables: WeatherTables, pair: tuple[str, str], source: str = "embedded",
+             files: Mapping[str, FileSpec] | None = None) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """(sites, weights) a pair's profile averages: its fleet (inputs/fleet_sites.csv) for synthetic weather; its one
+    site of profile_sites.csv where that site's weather is measured or read from a file (the other members of the
+    fleet have no observation of their own, and mixing them with one observed site would not be one weather)."""
+    site = tables.profile_sites[pair][0]
+    if source == "measured" or (files and site in files):
+        return (site,), (1.0,)
+    return tables.fleet(pair)
+
+
+def compute_capacity_factors(tables: WeatherTables, pairs: list[tuple[str, str]], weather_year: int,
                               seed: int, files: Mapping[str, FileSpec] | None = None,
-                              source: str = "embedded") -> pd.DataFrame:
-    # Weather for *all* sites, so a site's weather does not depend on which pairs were requested.
-    all_sites = list(tables.sites)
-    wx, _ = build_weather(tables, weather_year, seed, files, source)
+                              source: str = "embedded", sampled: bool = False) -> pd.DataFrame:
+    """Capacity factor of each pair = Σ_k w_k CF(site_k) over its fleet (`fleet_of`); weather for *all* sites and
+    members, so a site's weather does not depend on which pairs were requested."""
+    wx, _ = build_weather(tables, weather_year, seed, files, source, sampled)
+    names = [s.site for s in wx.sites]
+    done: dict[tuple[str, str], np.ndarray] = {}
+
+    def site_cf(site: str, system: str) -> np.ndarray:
+        if (site, system) not in done:
+            j = names.index(site)
+            done[(site, system)] = (convert.pv_capacity_factor(wx, j, tables.pv_systems[system])
+                                    if system in tables.pv_systems
+                                    else convert.wind_capacity_factor(wx, j, tables.wind_farms[system]))
+        return done[(site, system)]
+
     cols = {}
-    for tech, region in pairs:
-        site, system = tables.profile_sites[(tech, region)]
-        j = all_sites.index(site)
-        if system in tables.pv_systems:
-            cols[(tech, region)] = convert.pv_capacity_factor(wx, j, tables.pv_systems[system])
-        else:
-            cols[(tech, region)] = convert.wind_capacity_factor(wx, j, tables.wind_farms[system])
+    for pair in pairs:
+        system = tables.profile_sites[pair][1]
+        members, weights = fleet_of(tables, pair, source, files)
+        cols[pair] = sum(w * site_cf(m, system) for m, w in zip(members, weights))
     df = pd.DataFrame(cols, index=wx.index, dtype="float64")
     df.columns = pd.MultiIndex.from_tuples(list(cols), names=["technology", "region"])
     return df
@@ -227,7 +250,8 @@ def _read_cache(path: Path, key: str, pairs) -> pd.DataFrame | None:
 
 def capacity_factors(inputs_dir: Path, pairs: list[tuple[str, str]], weather_year: int = 2023,
                      seed: int = DEFAULT_SEED, cache_dir: Path | None = None, *,
-                     weather_files: Mapping | None = None, source: str = "embedded") -> pd.DataFrame:
+                     weather_files: Mapping | None = None, source: str = "embedded",
+                     sampled: bool = False) -> pd.DataFrame:
     """Hourly capacity factors (MW AC per MW nameplate; PV nameplate = DC MWp) for (technology, region) pairs.
 
     Returns a DataFrame indexed by 8760 tz-naive hour-beginning KST timestamps of ``weather_year`` (29 Feb dropped),
@@ -237,7 +261,9 @@ def capacity_factors(inputs_dir: Path, pairs: list[tuple[str, str]], weather_yea
     the file (see ``re300.weather.readers``), every other site keeps the embedded synthetic weather.
     ``source``: 'embedded' (the seeded generator) or 'measured' (the KMA stations of inputs/measured/ for the sites
     mapped to them in site_stations.csv, see ``re300.weather.measured``; ``weather_year`` must have a KMA file).
-    Results are cached as NetCDF in ``cache_dir`` (default `re300.paths.profile_cache_dir()`) under a sha256 key of every
+    ``sampled``: a sampled synthetic year (its own anomalies of monthly GHI and annual mean wind) instead of the
+    typical year. A pair's profile is the capacity-weighted mean over its fleet of inputs/fleet_sites.csv
+    (`fleet_of`). Results are cached as NetCDF in ``cache_dir`` (default `re300.paths.profile_cache_dir()`) under a sha256 key of every
     input that determines them, including the content of each weather file.  Raises
     :class:`re300.errors.InputError` for unmapped pairs, bad tables or bad weather files.
     """
@@ -249,14 +275,14 @@ def capacity_factors(inputs_dir: Path, pairs: list[tuple[str, str]], weather_yea
                          expected="at least one pair")
     files = file_specs(tables, weather_files)
     check_source(source)
-    key = cache_key(tables, pairs, weather_year, seed, files, source)
+    key = cache_key(tables, pairs, weather_year, seed, files, source, sampled)
     cache_dir = profile_cache_dir() if cache_dir is None else Path(cache_dir)
     path = cache_dir / f"cf_{key[:24]}.nc"
     if path.is_file():
         df = _read_cache(path, key, pairs)
         if df is not None:
             return df
-    df = _compute_capacity_factors(tables, pairs, weather_year, seed, files, source)
+    df = compute_capacity_factors(tables, pairs, weather_year, seed, files, source, sampled)
     try:
         _write_cache(df, path, key)
     except OSError:
@@ -265,21 +291,22 @@ def capacity_factors(inputs_dir: Path, pairs: list[tuple[str, str]], weather_yea
 
 
 def site_weather(inputs_dir: Path, weather_year: int = 2023, seed: int = DEFAULT_SEED, *,
-                 weather_files: Mapping | None = None, source: str = "embedded",
+                 weather_files: Mapping | None = None, source: str = "embedded", sampled: bool = False,
                  ) -> tuple[WeatherTables, synth.SiteWeather, dict[str, FileSpec]]:
-    """(tables, weather of every site in sites.csv order, the file specs used): the arrays behind weather_dataset,
-    with each site's wind at its reference height (``sites[j].params['wind_height']``; the file's height for a file)."""
+    """(tables, weather of every site in sites.csv order then the fleet members, the file specs used): the arrays
+    behind weather_dataset, with each site's wind at its reference height (``sites[j].params['wind_height']``; the
+    file's height for a file)."""
     tables, wx, files, _ = site_weather_measured(inputs_dir, weather_year, seed, weather_files=weather_files,
-                                                 source=source)
+                                                 source=source, sampled=sampled)
     return tables, wx, files
 
 
 def site_weather_measured(inputs_dir: Path, weather_year: int = 2023, seed: int = DEFAULT_SEED, *,
-                          weather_files: Mapping | None = None, source: str = "embedded"):
+                          weather_files: Mapping | None = None, source: str = "embedded", sampled: bool = False):
     """`site_weather` plus what was read for measured weather (None for embedded weather)."""
     tables = load_weather_tables(Path(inputs_dir))
     files = file_specs(tables, weather_files)
-    wx, year_info = build_weather(tables, weather_year, seed, files, source)
+    wx, year_info = build_weather(tables, weather_year, seed, files, source, sampled)
     return tables, wx, files, year_info
 
 
@@ -307,8 +334,9 @@ def weather_dataset(inputs_dir: Path, weather_year: int = 2023, seed: int = DEFA
             return "measured:" + ",".join(from_station[s])
         return "embedded"
 
-    wind = wx.wind_speed.copy()
-    height = np.array([wx.sites[j].params["wind_height"] for j in range(len(names))], float)
+    n = len(names)   # the sites of sites.csv come first in wx; the fleet members after them are not shown here
+    wind = wx.wind_speed[:, :n].copy()
+    height = np.array([wx.sites[j].params["wind_height"] for j in range(n)], float)
     for (_tech, _region), (site, system) in tables.profile_sites.items():
         if system in tables.wind_farms:
             j = names.index(site)
@@ -318,13 +346,14 @@ def weather_dataset(inputs_dir: Path, weather_year: int = 2023, seed: int = DEFA
     dims = ("time", "site")
     ds = xr.Dataset(
         {
-            "ghi_w_m2": (dims, wx.ghi, {"units": "W m-2", "long_name": "global horizontal irradiance"}),
-            "dni_w_m2": (dims, wx.dni, {"units": "W m-2", "long_name": "direct normal irradiance (Erbs)"}),
-            "dhi_w_m2": (dims, wx.dhi, {"units": "W m-2", "long_name": "diffuse horizontal irradiance (Erbs)"}),
-            "ghi_clear_w_m2": (dims, wx.geometry.ghi_clear, {"units": "W m-2", "long_name": "Ineichen clear-sky GHI"}),
-            "temp_air_c": (dims, wx.temp_air, {"units": "degC", "long_name": "air temperature"}),
+            "ghi_w_m2": (dims, wx.ghi[:, :n], {"units": "W m-2", "long_name": "global horizontal irradiance"}),
+            "dni_w_m2": (dims, wx.dni[:, :n], {"units": "W m-2", "long_name": "direct normal irradiance (Erbs)"}),
+            "dhi_w_m2": (dims, wx.dhi[:, :n], {"units": "W m-2", "long_name": "diffuse horizontal irradiance (Erbs)"}),
+            "ghi_clear_w_m2": (dims, wx.geometry.ghi_clear[:, :n], {"units": "W m-2",
+                                                                    "long_name": "Ineichen clear-sky GHI"}),
+            "temp_air_c": (dims, wx.temp_air[:, :n], {"units": "degC", "long_name": "air temperature"}),
             "wind_speed_hub_ms": (dims, wind, {"units": "m s-1", "long_name": "wind speed at wind_height_m"}),
-            "clear_sky_index_daily": (("day", "site"), wx.csi_daily, {"units": "1"}),
+            "clear_sky_index_daily": (("day", "site"), wx.csi_daily[:, :n], {"units": "1"}),
         },
         coords={
             "time": wx.index.to_numpy(), "site": names,

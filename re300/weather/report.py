@@ -17,18 +17,23 @@ writes, atomically (``re300.atomic.atomic_output_dir``):
   ``measured_fills.csv`` (the hours each filling rule filled) and ``measured_vs_synthetic.png``.
 - tables the caller passes (``extras``): the command line adds the demand statistics and checks of
   ``re300.inputs.demand_checks`` (``demand_statistics.csv``, ``demand_checks.csv``).
+- ``dynamics.csv``: the generator's dynamics (persistence, distributions by season, diurnal and seasonal shape,
+  cross-site correlation of levels and changes, wind persistence and winter maximum) on the measured year against
+  the ENSEMBLE_YEARS sampled years, each with its band (``re300.weather.dynamics``); ``fleet.csv``: the hourly ramps
+  of each pair's main site and of its fleet (``re300.weather.ensemble``).
 
 The checks (``inputs/profile_checks.csv``: check, place, period, reference, low, high, unit, source, status,
 explanation) name a computation below (CHECK_KINDS); the table holds every band with its source, the code holds none.
 Values are for the scenario's weather year, except ``monthly_cf`` (the mean of that month over the report's years)
-and ``interannual_cf_sd`` (across the years). With ``weather.source: measured`` the weather year is measured and the
+and ``interannual_cf_sd`` (across the 20 sampled years of ``re300.weather.ensemble``, the stress test's
+years; across the report's years when a site reads a weather file). With ``weather.source: measured`` the weather year is measured and the
 other report years are synthetic.
 """
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -38,7 +43,7 @@ import pandas as pd
 from re300.csvtable import check_provenance, number, read_records, required_cell
 from re300.errors import InputError, Re300Error
 
-from . import api, measured
+from . import api, dynamics, ensemble, measured
 from .tables import WeatherTables, load_weather_tables
 
 CHECKS_FILE = "profile_checks.csv"
@@ -97,6 +102,7 @@ class ProfileData:
     cf: dict[int, pd.DataFrame]      # year -> hourly CF of every mapped pair
     source: str = "embedded"
     comparison: object = None        # MeasuredComparison of the measured year, when inputs/measured/ has one
+    ensemble: dict = field(default_factory=dict)   # seed -> hourly CF of the sampled years (re300.weather.ensemble)
 
     @property
     def sites(self) -> list[str]:
@@ -207,7 +213,8 @@ def profile_data(inputs_dir: Path, year: int, years: list[int], seed: int, weath
     for y in years:
         try:
             cf[y] = api.capacity_factors(inputs_dir, pairs, weather_year=y, seed=seed, cache_dir=cache_dir,
-                                         weather_files=weather_files, source=source if y == year else "embedded")
+                                         weather_files=weather_files, source=source if y == year else "embedded",
+                                         sampled=y != year and not files)
         except InputError as exc:
             if y == year or not files:
                 raise
@@ -296,8 +303,10 @@ def compute(c: CheckDef, d: ProfileData) -> float:
         return float(_reference_height_wind(d, c.place)[0].mean())
     if c.check in ("daily_clearness_correlation", "hourly_cf_correlation"):
         a, b = c.place.split("|")
-        if c.check == "daily_clearness_correlation":
-            x, y = d.wx.csi_daily[:, d.site_index(a)], d.wx.csi_daily[:, d.site_index(b)]
+        if c.check == "daily_clearness_correlation":   # daily GHI / daily clear-sky GHI, as dynamics.csv measures it
+            ia, ib = d.site_index(a), d.site_index(b)
+            x = dynamics.daily_clearness(d.wx.ghi[:, ia], d.wx.geometry.ghi_clear[:, ia])
+            y = dynamics.daily_clearness(d.wx.ghi[:, ib], d.wx.geometry.ghi_clear[:, ib])
         else:
             x, y = d.cf_year[_pair(a)].to_numpy(), d.cf_year[_pair(b)].to_numpy()
         return float(np.corrcoef(x, y)[0, 1])
@@ -315,9 +324,10 @@ def compute(c: CheckDef, d: ProfileData) -> float:
         sub = s[s.index.month.isin(SEASONS[c.period])]
         return float(sub.groupby(sub.index.hour).mean().idxmax())
     if c.check == "interannual_cf_sd":
-        if len(d.cf) < 2:
+        years = d.ensemble or d.cf   # the sampled years when there are (the stress test's), else the report's years
+        if len(years) < 2:
             return math.nan
-        annual = np.array([cf[pair].mean() for cf in d.cf.values()])
+        annual = np.array([cf[pair].mean() for cf in years.values()])
         return 100.0 * float(annual.std(ddof=1) / annual.mean())
     raise AssertionError(c.check)  # pragma: no cover -- load_checks admits only CHECK_KINDS
 
@@ -357,7 +367,10 @@ def evaluate(checks: list[CheckDef], d: ProfileData) -> pd.DataFrame:
         within = (not math.isnan(value) and (math.isnan(c.low) or value >= c.low)
                   and (math.isnan(c.high) or value <= c.high))
         _, _, period_kind, text = CHECK_KINDS[c.check]
-        if c.check in ("monthly_cf", "interannual_cf_sd"):
+        if c.check == "interannual_cf_sd" and d.ensemble:
+            seeds = sorted(d.ensemble)
+            years = f"{len(seeds)} sampled years {d.year} (seeds {seeds[0]}-{seeds[-1]})"
+        elif c.check in ("monthly_cf", "interannual_cf_sd"):
             years = _years_text(d.years)
         else:
             years = str(d.year)
@@ -584,7 +597,16 @@ def write_report(sc, output_dir: Path | None = None, cache_dir: Path | None = No
     d = profile_data(inputs_dir, sc.weather.year, sc.weather.report_years(), sc.weather.seed,
                      weather_files=sc.weather.files, cache_dir=cache_dir, source=source)
     d.comparison = measured_comparison(inputs_dir, sc.weather.year, sc.weather.seed, cache_dir=cache_dir)
+    seeds = ensemble.sampled_seeds(sc.weather.seed)
+    if not d.files:
+        d.ensemble = ensemble.ensemble_cf(inputs_dir, list(tables.profile_sites), sc.weather.year, seeds, cache_dir)
     results = evaluate(checks, d)
+    extras = dict(extras or {})
+    if d.comparison is not None:   # the generator's dynamics against the measured year (re300.weather.dynamics)
+        extras["dynamics.csv"] = ensemble.dynamics_report(tables, d.comparison.info, d.comparison.year,
+                                                          ensemble.sampled_seeds(sc.weather.seed))
+    if tables.fleets:
+        extras["fleet.csv"] = ensemble.fleet_report(tables, sc.weather.year, sc.weather.seed)
     final = Path(output_dir if output_dir is not None else sc.output_dir) / "profiles"
     with atomic_output_dir(final) as tmp:
         results.to_csv(tmp / "validation.csv", index=False, float_format="%.6g")

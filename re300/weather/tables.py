@@ -8,6 +8,7 @@ Tables (all CSV under ``inputs/``):
 - ``pv_systems.csv``       system, mounting, parameter, value, unit, source, status
 - ``wind_farms.csv``       farm, turbine, parameter, value, unit, source, status
 - ``weather_parameters.csv`` parameter, value, unit, source, status
+- ``fleet_sites.csv``      technology, region, member, lat, lon, weight, source, status   (optional; see `load_fleets`)
 - ``power_curves/<turbine>.csv``  wind_speed_ms, power_kw, source, status
 
 They are read and checked with the shared reader :mod:`re300.csvtable` (the same rules and messages as the input
@@ -16,6 +17,7 @@ file, header = line 1), the column, the value and what was expected.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,6 +96,9 @@ WEATHER_PARAMETERS = {
     "clearness_hourly_max": ("1", 0.5, 1.5),
     "clearness_hourly_corr_length": ("km", 1.0, 10000.0),
     "clearness_hourly_nugget": ("1", 0.0, 1.0),
+    "clearness_hourly_regional_share": ("1", 0.0, 1.0),
+    "clearness_hourly_regional_ar1": ("1", 0.0, 0.999),
+    "clearness_hourly_regional_corr_length": ("km", 1.0, 100000.0),
     "calibration_iterations": ("1", 0.0, 50.0),
     "temp_anomaly_sd": ("degC", 0.0, 10.0),
     "temp_anomaly_ar1": ("1", 0.0, 0.99),
@@ -110,6 +115,17 @@ WEATHER_PARAMETERS = {
     "wind_diurnal_amplitude_land": ("1", 0.0, 1.0),
     "wind_diurnal_amplitude_sea": ("1", 0.0, 1.0),
     "wind_diurnal_peak_hour": ("h", 0.0, 24.0),
+    "wind_diurnal_amplitude_surface": ("1", 0.0, 1.2),
+    "wind_meso_share": ("1", 0.0, 1.0),
+    "wind_meso_share_hub": ("1", 0.0, 1.0),
+    "wind_meso_ar1": ("1", 0.0, 0.999),
+    "wind_meso_corr_length": ("km", 1.0, 10000.0),
+    "wind_year_sd": ("1", 0.0, 0.5),
+    "wind_year_corr_length": ("km", 1.0, 100000.0),
+    "ghi_year_sd": ("1", 0.0, 0.5),
+    "ghi_month_sd": ("1", 0.0, 0.5),
+    "ghi_month_sd_monsoon": ("1", 0.0, 0.8),
+    "ghi_anomaly_corr_length": ("km", 1.0, 100000.0),
 }
 
 #: every site needs a surface/hub wind description and a temperature offset
@@ -117,6 +133,8 @@ SITE_REQUIRED_PARAMETERS = ("mean_wind_speed", "wind_height", "weibull_k", "temp
 
 TABLE_FILES = ("sites.csv", "site_parameters.csv", "profile_sites.csv", "pv_systems.csv", "wind_farms.csv",
                "weather_parameters.csv")
+#: optional: the sites of a province's fleet (a pair without rows is its one site of profile_sites.csv)
+FLEET_FILE = "fleet_sites.csv"
 
 
 @dataclass
@@ -161,12 +179,30 @@ class WeatherTables:
     pv_systems: dict[str, PVSystem]
     wind_farms: dict[str, WindFarm]
     weather: dict[str, float]
+    # (technology, region) -> ((site or member names), weights summing to 1): the fleet a pair's profile averages
+    fleets: dict[tuple[str, str], tuple[tuple[str, ...], tuple[float, ...]]] = field(default_factory=dict)
+    members: dict[str, Site] = field(default_factory=dict)   # fleet sites that are not in sites.csv
 
     def input_files(self) -> list[Path]:
         """Every file whose content determines the profiles (for the cache key)."""
         files = [self.inputs_dir / name for name in TABLE_FILES]
+        if (self.inputs_dir / FLEET_FILE).is_file():
+            files.append(self.inputs_dir / FLEET_FILE)
         files += sorted({farm.curve.path for farm in self.wind_farms.values()})
         return files
+
+    def site(self, name: str) -> Site:
+        """A site of sites.csv or a fleet member."""
+        return self.sites[name] if name in self.sites else self.members[name]
+
+    @property
+    def generated_sites(self) -> list[str]:
+        """Every site the weather is generated for: sites.csv in order, then the fleet members."""
+        return [*self.sites, *self.members]
+
+    def fleet(self, pair: tuple[str, str]) -> tuple[tuple[str, ...], tuple[float, ...]]:
+        """(sites, weights) whose capacity factors a pair's profile averages: its fleet, else its one site."""
+        return self.fleets.get(pair, ((self.profile_sites[pair][0],), (1.0,)))
 
 
 # --------------------------------------------------------------------------------------------------- readers
@@ -310,4 +346,78 @@ def load_weather_tables(inputs_dir: Path) -> WeatherTables:
     wind_farms = load_wind_farms(inputs_dir / "wind_farms.csv")
     weather = load_weather_parameters(inputs_dir / "weather_parameters.csv")
     profile_sites = load_profile_sites(inputs_dir / "profile_sites.csv", sites, pv_systems, wind_farms)
-    return WeatherTables(inputs_dir, sites, profile_sites, pv_systems, wind_farms, weather)
+    fleets, members = {}, {}
+    if (inputs_dir / FLEET_FILE).is_file():
+        fleets, members = load_fleets(inputs_dir / FLEET_FILE, sites, profile_sites)
+    return WeatherTables(inputs_dir, sites, profile_sites, pv_systems, wind_farms, weather, fleets, members)
+
+
+def load_fleets(path: Path, sites: dict[str, Site], profile_sites: dict) -> tuple[dict, dict[str, Site]]:
+    """fleet_sites.csv: the sites a (technology, region) profile averages, with their weights (shares of the
+    province's capacity, normalised per pair). `member` is a site of sites.csv (lat and lon left blank) or a new
+    fleet site with its lat/lon [degrees], which takes region, kind, elevation and every parameter of the pair's site
+    of profile_sites.csv (so it is calibrated to the same annual GHI or mean wind). A new member listed by two pairs
+    must have the same position and the same parent site. Returns ({pair: (members, weights)}, {member: Site})."""
+    df = read_table(path, ("technology", "region", "member", "lat", "lon", "weight", "source", "status"))
+    check_nonempty(path, df, ["technology", "region", "member", "weight"])
+    check_source_status(path, df)
+    check_duplicates(path, df, ["technology", "region", "member"])
+    parse_number(path, df, "weight", default_range=Range(0.0, 1e6))
+    fleets: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    members: dict[str, Site] = {}
+    for rec in df.to_dict("records"):
+        r = _Row(**{k: v for k, v in rec.items() if k != LINE})
+        line, pair = int(rec[LINE]), (r.technology, r.region)
+        if pair not in profile_sites:
+            raise InputError(path, "technology/region not in profile_sites.csv", row=line, column="technology",
+                             value=f"{r.technology}/{r.region}",
+                             expected="one of " + ", ".join(f"{t}/{g}" for t, g in profile_sites))
+        if not float(r.weight) > 0:
+            raise InputError(path, "a fleet weight must be positive", row=line, column="weight", value=r.weight,
+                             expected="> 0 (leave the member out instead)")
+        parent = sites[profile_sites[pair][0]]
+        if r.member in sites:
+            if r.lat or r.lon:
+                raise InputError(path, f"member '{r.member}' is a site of sites.csv: its position is there",
+                                 row=line, column="lat", value=f"{r.lat},{r.lon}", expected="blank lat and lon")
+        else:
+            lat, lon = (_coordinate(path, line, col, text, lim) for col, text, lim in
+                        (("lat", r.lat, 90.0), ("lon", r.lon, 180.0)))
+            site = Site(r.member, parent.region, parent.kind, lat, lon, parent.elevation_m, dict(parent.params))
+            seen = members.setdefault(r.member, site)
+            if (seen.lat, seen.lon, seen.params) != (lat, lon, site.params):
+                raise InputError(path, f"member '{r.member}' appears with another position or parent site",
+                                 row=line, column="member", value=r.member,
+                                 expected=f"lat {seen.lat}, lon {seen.lon} and a pair on the same site as before")
+        fleets.setdefault(pair, []).append((r.member, float(r.weight)))
+    out = {}
+    for pair, rows in fleets.items():
+        total = sum(w for _, w in rows)
+        out[pair] = (tuple(m for m, _ in rows), tuple(w / total for _, w in rows))
+    return out, members
+
+
+@dataclass
+class _Row:
+    """One row of fleet_sites.csv (cells as read; `weight` parsed)."""
+
+    technology: str
+    region: str
+    member: str
+    lat: str
+    lon: str
+    weight: float
+    source: str
+    status: str
+
+
+def _coordinate(path: Path, line: int, column: str, text: str, limit: float) -> float:
+    """A latitude or longitude cell of a new fleet member [degrees]."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and -limit <= value <= limit):
+        raise InputError(path, "a new fleet member needs its position", row=line, column=column, value=text,
+                         expected=f"degrees in [-{limit:g}, {limit:g}]")
+    return value
