@@ -64,7 +64,7 @@ def test_measured_year_equals_a_redispatch_built_another_way(stressed):
     plan's annualised investment (not in it: nothing is built) equals the stress row's."""
     from re300.model.builder import build_model
     from re300.run import Phases, prepare
-    from re300.solve.highs import SolverOptions, solve
+    from re300.solve.solver import SolverOptions, solve
     from re300.stress.dispatch import year_scenario
 
     run, _ = stressed

@@ -92,7 +92,7 @@ def solve_year(plan: Plan, data: ModelData, threads: int | None = 1) -> dict:
     needed, only the operation and its cost) and read the year's figures from its results Dataset."""
     from re300.model.builder import build_model
     from re300.results.dataset import to_dataset
-    from re300.solve.highs import SolverOptions, solve
+    from re300.solve.solver import SolverOptions, solve
 
     built = build_model(data)
     sol = solve(built, SolverOptions(method="ipm", crossover=False, threads=threads, time_limit_s=3600.0))
