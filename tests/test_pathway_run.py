@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow  # solves scenarios end to end (make test-fast ski
 REPO = Path(__file__).resolve().parent.parent
 YEARS = [2030, 2034, 2040, 2045, 2050]
 # few representative days (2 typical + the peak-demand and least-wind days), each day merged into 4 segments
-REDUCED = {"time": {"mode": "representative", "periods": 2, "segments": 4, "extremes": True}}
+REDUCED = {"time": {"mode": "representative", "typical_days": 2, "segments": 4, "extremes": True}}
 
 
 def _scenario(tmp_path, name, parent, **override) -> Path:

@@ -217,4 +217,5 @@ def test_multi_year_plan_on_a_tiny_case(tmp_path):
     gen = energy[(energy["technology"] == "utility_pv") & (energy["quantity"] == "generation")]
     assert float(pv.sum()) == pytest.approx(float(gen["value"].sum()), rel=1e-9)
     summary = pd.read_csv(out / "summary.csv").set_index("metric")["value"]
-    assert summary["renewable_ratio"] >= 3.0 - 1e-6
+    # the target holds on the average of the planning years, with its priced shortfall where the potentials run out
+    assert summary["renewable_ratio"] + summary["renewable_shortfall"] / summary["honam_consumption"] >= 3.0 - 1e-6

@@ -385,4 +385,5 @@ def test_capacity_factor_floor_keeps_the_lp_within_the_thresholds(quick_runs):
     manifest = json.loads((quick_runs[0] / "manifest.json").read_text())
     ranges = manifest["solver"]["coefficient_ranges"]
     assert ranges["matrix"][0] >= CAPACITY_FACTOR_FLOOR * (1 - 1e-12)
-    assert manifest["warnings"] == numerical_warnings(ranges) == []
+    assert numerical_warnings(ranges) == []
+    assert not [w for w in manifest["warnings"] if w.startswith("LP ")]  # (a missed target is a warning of its own)

@@ -160,7 +160,7 @@ def frontier_blocks(run: RunResults, lang: str, fig_dir: Path) -> list:
     t = fr.table.assign(absorption=[_absorption(c) for c in fr.table["case"]])
     blocks.append(Paragraph(tr("frontier_intro", lang, sweep=FRONTIER_SWEEP, members=fr.members)))
     if fr.input_hash and fr.input_hash != run.manifest.get("input_hash", ""):
-        blocks.append(Paragraph("⚠ " + tr("frontier_stale", lang, sweep_hash=fr.input_hash[:16],
+        blocks.append(Paragraph("▲ " + tr("frontier_stale", lang, sweep_hash=fr.input_hash[:16],
                                          run_hash=str(run.manifest.get("input_hash", ""))[:16]), css="warning"))
     limited = t[t["absorption"] == "limited"].sort_values("corridor_allowed_mw")
     planned = limited[(limited["corridor_allowed_mw"] - PLANNED_CORRIDOR_MW).abs() < 1.0]

@@ -83,7 +83,7 @@ def to_markdown(doc: Document, base: Path) -> str:
         elif isinstance(b, Box):
             out += [f"> **{b.title}**", ">"]
             for w in b.warnings:
-                out += [f"> ⚠ **{w}**", ">"]
+                out += [f"> ▲ **{w}**", ">"]
             for label, text in b.items:
                 out.append(f"> - **{label}:** {text}")
                 for line in b.sub_items.get(label, []):
@@ -161,7 +161,7 @@ def to_html(doc: Document, embed_font: bool = True) -> str:
             body.append(f"<p{cls}>{_inline(b.text)}</p>")
         elif isinstance(b, Box):
             parts = [f'<section class="headline"><h2>{_inline(b.title)}</h2>']
-            parts += [f'<p class="warning">⚠ {_inline(w)}</p>' for w in b.warnings]
+            parts += [f'<p class="warning">▲ {_inline(w)}</p>' for w in b.warnings]
             parts.append("<dl>")
             for label, text in b.items:
                 parts.append(f"<dt>{_inline(label)}</dt><dd>{_inline(text)}")
@@ -196,7 +196,7 @@ def to_html(doc: Document, embed_font: bool = True) -> str:
 
 def _visible_text(doc: Document) -> str:
     """Every character the page shows (for the font subset)."""
-    chunks = [doc.title, "⚠"]
+    chunks = [doc.title, "▲"]
     for b in doc.blocks:
         if isinstance(b, (Heading, Paragraph)):
             chunks.append(b.text)

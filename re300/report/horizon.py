@@ -21,6 +21,7 @@ class Horizon:
     week_starts: tuple[str, ...] = ()
     week_weights: tuple[float, ...] = ()
     resolution_hours: int = 1
+    calendar_days: int = 365  # a multi-year plan's typical days map onto several weather years one after another
 
     def text(self, lang: str) -> str:
         """The horizon in a few words, e.g. '24 typical days + 1 extreme day, 12 segments per day, mapped onto the
@@ -29,7 +30,8 @@ class Horizon:
             key = "hz_extreme" if self.extreme_days == 1 else "hz_extremes"
             extreme = tr(key, lang, n=self.extreme_days) if self.extreme_days else ""
             steps = (tr("hz_segments", lang, n=self.segments) if self.segments else tr("hz_hourly", lang))
-            return tr("hz_representative", lang, n=self.typical_days, extreme=extreme, steps=steps)
+            return tr("hz_representative", lang, n=self.typical_days, extreme=extreme, steps=steps,
+                      days=f"{self.calendar_days:,}")
         if self.mode == "weeks":
             return tr("hz_week" if len(self.week_starts) == 1 else "hz_weeks", lang, n=len(self.week_starts),
                       starts=", ".join(self.week_starts),
@@ -59,7 +61,7 @@ def horizon(run: RunResults) -> Horizon:
         periods = int(time.get("typical_days") or time.get("periods") or blocks)  # (old runs: periods)
         extreme = max(blocks - periods, 0) if time.get("extremes") else 0
         return Horizon("representative", typical_days=blocks - extreme, extreme_days=extreme,
-                       segments=time.get("segments") or None)
+                       segments=time.get("segments") or None, calendar_days=len(cal) // 24)
     if mode == "weeks":
         modelled = cal["weight_h"] > 0
         blocks = series.modelled_blocks(cal.index[modelled.to_numpy()])

@@ -51,7 +51,7 @@ def add_closing_sections(doc: Document, run: RunResults, lang: str, hz: Horizon,
     doc.add(Heading(tr("h_assumptions", lang)))
     doc.add(Paragraph(tr("assumptions_intro", lang, inputs_dir=inputs_dir_text(run))))
     if run.input_changes:
-        doc.add(Paragraph("⚠ " + tr("inputs_changed", lang, files=", ".join(run.input_changes)), css="warning"))
+        doc.add(Paragraph("▲ " + tr("inputs_changed", lang, files=", ".join(run.input_changes)), css="warning"))
     headers = [tr(k, lang) for k in ("col_quantity", "col_value", "col_unit", "col_status", "col_source")]
     doc.add(Table(headers, assumption_rows(run, lang), numeric=[False, True, False, False, False]))
 

@@ -98,7 +98,7 @@ def cases_table(run: RunResults, lang: str) -> list:
     headers = [tr(k, lang) for k in ("cs_col_case", "cs_col_cost", "cs_col_net", "cs_col_avg", "cs_col_ratio", "cs_col_short")]
     blocks: list = [Table(headers, rows, tr("cases_caption", lang), numeric=[False, True, True, True, True, True])]
     if stale:
-        blocks.append(Paragraph("⚠ " + tr("cases_stale", lang, names=", ".join(stale)), css="warning"))
+        blocks.append(Paragraph("▲ " + tr("cases_stale", lang, names=", ".join(stale)), css="warning"))
     return blocks
 
 

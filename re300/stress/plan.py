@@ -23,8 +23,8 @@ from re300.errors import Re300Error
 from re300.model.data import ModelData
 from re300.model.names import CAPACITY_KINDS
 from re300.paths import display_path, project_root
-from re300.results.rebuild import model_data_from_dataset
 from re300.results.manifest import file_sha256
+from re300.results.rebuild import model_data_from_dataset
 
 #: results.nc variable holding the new capacity of each capacity family (by technology x region, or by link)
 NEW_CAPACITY = {"generators": "capacity_new_mw", "storage_power": "capacity_new_mw",
