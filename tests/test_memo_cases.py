@@ -16,15 +16,18 @@ pytestmark = pytest.mark.slow  # needs a solved run (the quick fixture)
 
 FRONTIER = pd.DataFrame({
     "case": ["jeonbuk_capital 2000, absorption limited", "jeonbuk_capital 4000, absorption limited",
-             "jeonbuk_capital 4000, absorption unlimited"],
-    "series": ["absorption limited", "absorption limited", "absorption unlimited"],
-    "corridor_allowed_mw": [2000.0, 8000.0, 8000.0], "targets_tried": [5, 5, 5],
-    "highest_target_met": [2.5, 3.0, 3.0], "delivered_share_at_top_target": [2.71, 3.0, 3.0],
-    "member": ["m1", "m2", "m3"], "average_cost_krw_per_mwh_delivered": [151234.0, 162345.0, 140000.0],
-    "net_cost_krw_per_mwh_delivered": [61234.0, 72345.0, 50000.0], "total_system_cost_krw_per_yr": [3e13, 3.2e13, 2.9e13],
-    "corridor_built_mw": [2000.0, 7100.0, 8000.0], "storage_power_mw": [31500.0, 28400.0, 20000.0],
-    "storage_energy_mwh": [190000.0, 170400.0, 100000.0], "electrolysis_mw": [14200.0, 9800.0, 1000.0],
-    "hydrogen_storage_mwh": [0.0, 0.0, 0.0], "curtailment_share": [0.05, 0.03, 0.01],
+             "jeonbuk_capital 4000, absorption unlimited",
+             "jeonbuk_capital 4000, absorption limited, hydrogen_sales_count false"],
+    "series": ["absorption limited", "absorption limited", "absorption unlimited",
+               "absorption limited, hydrogen_sales_count false"],
+    "corridor_allowed_mw": [2000.0, 8000.0, 8000.0, 8000.0], "targets_tried": [5, 5, 5, 5],
+    "highest_target_met": [2.5, 3.0, 3.0, 2.0], "delivered_share_at_top_target": [2.71, 3.0, 3.0, 2.2],
+    "member": ["m1", "m2", "m3", "m4"], "average_cost_krw_per_mwh_delivered": [151234.0, 162345.0, 140000.0, 180000.0],
+    "net_cost_krw_per_mwh_delivered": [61234.0, 72345.0, 50000.0, 90000.0],
+    "total_system_cost_krw_per_yr": [3e13, 3.2e13, 2.9e13, 3.3e13],
+    "corridor_built_mw": [2000.0, 7100.0, 8000.0, 8000.0], "storage_power_mw": [31500.0, 28400.0, 20000.0, 30000.0],
+    "storage_energy_mwh": [190000.0, 170400.0, 100000.0, 150000.0], "electrolysis_mw": [14200.0, 9800.0, 1000.0, 0.0],
+    "hydrogen_storage_mwh": [0.0, 0.0, 0.0, 0.0], "curtailment_share": [0.05, 0.03, 0.01, 0.2],
 })
 
 
@@ -72,12 +75,16 @@ def test_frontier_tornado_cases_and_electrification_in_the_memo(run_with_neighbo
     md = (result.memo_dir / "memo.en.md").read_text(encoding="utf-8")
     section = md.split("## How much can Honam deliver?")[1].split("\n## ")[0]
     # the planned 8 GW, absorption limited: RE300 delivered at 162,345 KRW/MWh (net 72,345)
-    assert "With the planned 8.0 GW corridor (absorption limited) Honam can deliver RE300 at 162,345 KRW/MWh " \
-           "delivered (72,345 KRW/MWh net)." in section
+    assert "Hydrogen sold to industry counted as export (the study's reading): With the planned 8.0 GW corridor " \
+           "(absorption limited) Honam can deliver RE300 at 162,345 KRW/MWh delivered (72,345 KRW/MWh net)." in section
     # RE300 met from the smallest limited corridor that meets 3.0: 8 GW, with its storage and electrolysis
     assert "RE300 is met from a corridor of 8.0 GW on, with 28.4 GW / 170.4 GWh of batteries and pumped hydro and " \
            "9.8 GW of electrolysis." in section
-    assert "| 2.0 GW | limited | RE250 | RE271 | 151,234 / 61,234 | 31.5 / 190.0 | 14.2 | 2.0 |" in section
+    # hydrogen not counted: only electricity to the Capital region; RE300 out of reach at the 8 GW tried
+    assert "Only electricity delivered to the Capital region counted: With the planned 8.0 GW corridor (absorption " \
+           "limited) Honam can deliver RE220 at 180,000 KRW/MWh delivered (90,000 KRW/MWh net). RE300 is not met at " \
+           "any corridor tried (up to 8.0 GW); the most delivered is RE220." in section
+    assert "| 2.0 GW | limited | yes | RE250 | RE271 | 151,234 / 61,234 | 31.5 / 190.0 | 14.2 | 2.0 |" in section
     sens = md.split("## What moves the answer")[1].split("\n## ")[0]
     assert "| 1 | jeonnam_offshore_potential | -3.37 / 0.00 | -0.79 / 0.00 |" in sens
     assert "| 2 | discount_rate | -2.25 / 6.17 | 0.00 / 0.00 |" in sens

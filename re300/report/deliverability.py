@@ -151,47 +151,62 @@ def _absorption(case: str) -> str:
     return "unlimited" if "absorption unlimited" in str(case) else "limited"
 
 
+def _hydrogen_counted(case: str) -> bool:
+    """Whether hydrogen sold counts as export in a frontier case (the default, when the sweep does not vary it)."""
+    return "hydrogen_sales_count false" not in str(case).lower()
+
+
+def _frontier_sentences(limited: pd.DataFrame, lang: str) -> list[str]:
+    """The planned corridor's share and cost, and the corridor from which RE300 is met (absorption limited)."""
+    out = []
+    planned = limited[(limited["corridor_allowed_mw"] - PLANNED_CORRIDOR_MW).abs() < 1.0]
+    if len(planned):
+        p = planned.iloc[0]
+        out.append(tr("frontier_sentence", lang, planned=shown(PLANNED_CORRIDOR_MW, "gw", lang),
+                      share=f"{round(p['delivered_share_at_top_target'] * 100):.0f}",
+                      avg=shown(p["average_cost_krw_per_mwh_delivered"], "krw_per_mwh", lang),
+                      net=shown(p["net_cost_krw_per_mwh_delivered"], "krw_per_mwh", lang)))
+    full = limited[limited["highest_target_met"] >= 3.0 - 1e-9]
+    if len(full):
+        r = full.iloc[0]
+        out.append(tr("frontier_re300", lang, corridor=shown(r["corridor_allowed_mw"], "gw", lang),
+                      storage=shown(r["storage_power_mw"], "gw", lang), energy=shown(r["storage_energy_mwh"], "gwh", lang),
+                      electrolysis=shown(r["electrolysis_mw"], "gw", lang)))
+    elif len(limited):
+        out.append(tr("frontier_no_re300", lang, corridor=shown(limited["corridor_allowed_mw"].max(), "gw", lang),
+                      share=f"{round(limited['delivered_share_at_top_target'].max() * 100):.0f}"))
+    return out
+
+
 def frontier_blocks(run: RunResults, lang: str, fig_dir: Path) -> list:
     """The memo's frontier section: sentence, table and figure, or a line saying how to compute it."""
     blocks: list = [Heading(tr("h_frontier", lang))]
     fr = find_frontier(run)
     if fr is None:
         return blocks + [Paragraph(tr("frontier_none", lang))]
-    t = fr.table.assign(absorption=[_absorption(c) for c in fr.table["case"]])
+    t = fr.table.assign(absorption=[_absorption(c) for c in fr.table["case"]],
+                        hydrogen=[_hydrogen_counted(c) for c in fr.table["case"]])
     blocks.append(Paragraph(tr("frontier_intro", lang, sweep=FRONTIER_SWEEP, members=fr.members)))
     if fr.input_hash and fr.input_hash != run.manifest.get("input_hash", ""):
         blocks.append(Paragraph("▲ " + tr("frontier_stale", lang, sweep_hash=fr.input_hash[:16],
                                          run_hash=str(run.manifest.get("input_hash", ""))[:16]), css="warning"))
-    limited = t[t["absorption"] == "limited"].sort_values("corridor_allowed_mw")
-    planned = limited[(limited["corridor_allowed_mw"] - PLANNED_CORRIDOR_MW).abs() < 1.0]
-    sentences = []
-    if len(planned):
-        p = planned.iloc[0]
-        sentences.append(tr("frontier_sentence", lang, planned=shown(PLANNED_CORRIDOR_MW, "gw", lang),
-                            share=f"{round(p['delivered_share_at_top_target'] * 100):.0f}",
-                            avg=shown(p["average_cost_krw_per_mwh_delivered"], "krw_per_mwh", lang),
-                            net=shown(p["net_cost_krw_per_mwh_delivered"], "krw_per_mwh", lang)))
-    full = limited[limited["highest_target_met"] >= 3.0 - 1e-9]
-    if len(full):
-        r = full.iloc[0]
-        sentences.append(tr("frontier_re300", lang, corridor=shown(r["corridor_allowed_mw"], "gw", lang),
-                            storage=shown(r["storage_power_mw"], "gw", lang), energy=shown(r["storage_energy_mwh"], "gwh", lang),
-                            electrolysis=shown(r["electrolysis_mw"], "gw", lang)))
-    elif len(limited):
-        sentences.append(tr("frontier_no_re300", lang, corridor=shown(limited["corridor_allowed_mw"].max(), "gw", lang),
-                            share=f"{round(limited['delivered_share_at_top_target'].max() * 100):.0f}"))
-    if sentences:
-        blocks.append(Paragraph(" ".join(sentences)))
-    rows = [[shown(r.corridor_allowed_mw, "gw", lang), r.absorption,
+    for counted in (True, False):
+        limited = t[(t["absorption"] == "limited") & (t["hydrogen"] == counted)].sort_values("corridor_allowed_mw")
+        if limited.empty:
+            continue
+        lead = tr("frontier_h2_counted" if counted else "frontier_h2_not_counted", lang) if t["hydrogen"].nunique() > 1 else ""
+        blocks.append(Paragraph(lead + " ".join(_frontier_sentences(limited, lang))))
+    rows = [[shown(r.corridor_allowed_mw, "gw", lang), r.absorption, tr("yes" if r.hydrogen else "no", lang),
              "–" if pd.isna(r.highest_target_met) else f"RE{r.highest_target_met * 100:.0f}",
              f"RE{r.delivered_share_at_top_target * 100:.0f}",
              f"{number(r.average_cost_krw_per_mwh_delivered, 'krw_per_mwh')} / {number(r.net_cost_krw_per_mwh_delivered, 'krw_per_mwh')}",
              f"{number(r.storage_power_mw, 'gw')} / {number(r.storage_energy_mwh, 'gwh')}",
              number(r.electrolysis_mw, "gw"), number(r.corridor_built_mw, "gw")]
-            for r in t.sort_values(["absorption", "corridor_allowed_mw"]).itertuples()]
-    headers = [tr(k, lang) for k in ("fr_col_corridor", "fr_col_absorption", "fr_col_met", "fr_col_share", "fr_col_cost",
-                                     "fr_col_storage", "fr_col_h2", "fr_col_built")]
-    blocks.append(Table(headers, rows, tr("frontier_caption", lang), numeric=[True, False, True, True, True, True, True, True]))
+            for r in t.sort_values(["hydrogen", "absorption", "corridor_allowed_mw"], ascending=[False, True, True]).itertuples()]
+    headers = [tr(k, lang) for k in ("fr_col_corridor", "fr_col_absorption", "fr_col_counted", "fr_col_met", "fr_col_share",
+                                     "fr_col_cost", "fr_col_storage", "fr_col_h2", "fr_col_built")]
+    blocks.append(Table(headers, rows, tr("frontier_caption", lang),
+                        numeric=[True, False, False, True, True, True, True, True, True]))
     png = fr.folder / "figures" / "frontier.png"
     if png.is_file():
         fig_dir.mkdir(parents=True, exist_ok=True)

@@ -107,6 +107,13 @@ DELIVERABILITY_TEXT: dict[str, dict[str, str]] = {
         "ko": "허용 송전로 용량·흡수 규칙별: 달성한 최고 목표, 최고 목표(RE300)에서 달성한 배율, 그리고 달성한 최고 목표에서의 "
               "공급 전력량당 비용(총/순), 배터리·양수 출력/에너지, 수전해, 건설된 송전로(frontier.csv)."},
     "fr_col_corridor": {"en": "HVDC allowed", "ko": "HVDC 허용"},
+    "fr_col_counted": {"en": "hydrogen counted", "ko": "수소 인정"},
+    "yes": {"en": "yes", "ko": "예"},
+    "no": {"en": "no", "ko": "아니오"},
+    "frontier_h2_counted": {"en": "Hydrogen sold to industry counted as export (the study's reading): ",
+                            "ko": "산업체 수소 판매를 송출로 인정(연구의 정의): "},
+    "frontier_h2_not_counted": {"en": "Only electricity delivered to the Capital region counted: ",
+                                "ko": "수도권에 도착한 전력만 인정: "},
     "fr_col_absorption": {"en": "absorption", "ko": "흡수"},
     "fr_col_met": {"en": "highest met", "ko": "최고 달성 목표"},
     "fr_col_share": {"en": "delivered at RE300", "ko": "RE300 목표 시 달성"},
