@@ -4,6 +4,9 @@
 
 Reading a file (`extends`, path resolution) is `re300.config.loading`; turning a validation error into one line is
 `re300.config.messages`; names checked against the input tables is `re300.config.names`.
+
+Length (about 530 lines): one frozen model per scenario section, each with its field docs; splitting the sections
+across files would scatter the one place a user reads to learn the scenario keys.
 """
 from __future__ import annotations
 

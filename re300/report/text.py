@@ -1,6 +1,9 @@
 """Every sentence and label of the memo in Korean and English: `tr(key, lang, **values)`.
 
 Region and technology names are data (`inputs/regions.csv`, `inputs/technologies.csv`, columns name_ko/name_en).
+
+Length (about 520 lines): a table of sentences in two languages, no logic; the deliverability, sensitivity and
+pathway texts already live in text_deliverability.py, text_sensitivity.py and the pathway memo.
 """
 from __future__ import annotations
 

@@ -54,6 +54,10 @@ Sites. `site_stations.csv` maps a site of `sites.csv` to the station that gives 
   on the coast coincide while the site keeps its calibrated mean, Weibull shape and winter maximum.
 
 A site without rows keeps its synthetic weather entirely.
+
+Length (about 560 lines, of which 56 this docstring): the KMA file's reading, its fill rules and the station->site
+mapping are one chain whose rules the docstring states together; the sampled-year and fleet logic is elsewhere
+(`ensemble`, `dynamics`).
 """
 from __future__ import annotations
 

@@ -44,11 +44,19 @@ from re300.csvtable import check_provenance, number, read_records, required_cell
 from re300.errors import InputError, Re300Error
 
 from . import api, dynamics, ensemble, measured
+from .report_figures import (
+    CHECKS_FILE,
+    FIGURES,
+    MEASURED_FIGURE,
+    MONTHS,
+    SEASONS,
+    measured_figure,
+    monthly_sum_kwh,
+    pair_of,
+    profile_figures,
+)
 from .tables import WeatherTables, load_weather_tables
 
-CHECKS_FILE = "profile_checks.csv"
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-SEASONS = {"DJF": (12, 1, 2), "MAM": (3, 4, 5), "JJA": (6, 7, 8), "SON": (9, 10, 11)}
 #: check kind -> (unit, place kind, period kind, quantity text)
 CHECK_KINDS = {
     "annual_ghi": ("kWh/m2/yr", "site", None, "annual GHI"),
@@ -66,9 +74,6 @@ CHECK_KINDS = {
     "hourly_cf_correlation": ("1", "pair_pair", None, "correlation of hourly capacity factors"),
     "interannual_cf_sd": ("% of mean", "pair", None, "inter-annual standard deviation of the annual capacity factor"),
 }
-FIGURES = ("ghi_monthly.png", "cf_monthly.png", "cf_annual.png", "diurnal_by_season.png", "correlation.png",
-           "interannual_wind.png")
-MEASURED_FIGURE = "measured_vs_synthetic.png"
 COMPARISON_COLUMNS = ("quantity", "place", "period", "year", "measured", "synthetic", "unit", "difference_pct",
                       "reference", "reference_source")
 OUTPUT_COLUMNS = ("quantity", "place", "period", "weather_years", "value", "low", "high", "unit", "within_band", "note",
@@ -117,11 +122,6 @@ class ProfileData:
 
 
 # ------------------------------------------------------------------------------------------------- the table
-def _pair(text: str) -> tuple[str, str] | None:
-    parts = text.split("/")
-    return (parts[0], parts[1]) if len(parts) == 2 and all(parts) else None
-
-
 def load_checks(inputs_dir: Path, tables: WeatherTables) -> list[CheckDef]:
     """Read and validate ``inputs/profile_checks.csv`` (InputError naming file, row, column, value, expected)."""
     path = Path(inputs_dir) / CHECKS_FILE
@@ -146,7 +146,7 @@ def load_checks(inputs_dir: Path, tables: WeatherTables) -> list[CheckDef]:
             if place_kind.startswith("site") and name not in tables.sites:
                 raise InputError(path, "site not in sites.csv", row=row, column="place", value=name,
                                  expected="one of " + ", ".join(tables.sites))
-            if place_kind.startswith("pair") and _pair(name) not in tables.profile_sites:
+            if place_kind.startswith("pair") and pair_of(name) not in tables.profile_sites:
                 raise InputError(path, "technology/region not in profile_sites.csv", row=row, column="place",
                                  value=name, expected="one of " + ", ".join(f"{t}/{r}" for t, r in tables.profile_sites))
         period = rec.get("period", "")
@@ -243,7 +243,7 @@ def comparison_table(c: MeasuredComparison, tables: WeatherTables) -> pd.DataFra
         st = info.tables.stations[station]
         site = min(sites, key=lambda x: measured.distance_km(st.lat, st.lon, tables.sites[x].lat, tables.sites[x].lon))
         syn = c.synthetic_wx.ghi[:, names.index(site)]
-        mm, sm = _monthly_sum_kwh(g, idx), _monthly_sum_kwh(syn, idx)
+        mm, sm = monthly_sum_kwh(g, idx), monthly_sum_kwh(syn, idx)
         add("annual GHI (station measured; synthetic at the site it stands for)", f"{station}|{site}", "year",
             float(mm.sum()), float(sm.sum()), "kWh/m2", tables.sites[site].params["annual_ghi"],
             "site_parameters.csv annual_ghi (the generator's calibration target)")
@@ -269,10 +269,6 @@ def comparison_table(c: MeasuredComparison, tables: WeatherTables) -> pd.DataFra
     return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
 
 
-def _monthly_sum_kwh(values: np.ndarray, index: pd.DatetimeIndex) -> np.ndarray:
-    return pd.Series(values, index).groupby(index.month).sum().reindex(range(1, 13)).to_numpy() / 1000.0
-
-
 def _reference_height_wind(d: ProfileData, site: str) -> tuple[np.ndarray, float]:
     """The site's wind at its reference height of site_parameters.csv (a file's wind is moved there by the shear
     exponent of the site's wind farm, 1/7 where there is none)."""
@@ -290,12 +286,12 @@ def compute(c: CheckDef, d: ProfileData) -> float:
     month = int(c.period) if c.period.isdigit() else None
     if c.check in ("annual_ghi", "monthly_ghi", "monthly_clearness"):
         j = d.site_index(c.place)
-        ghi = _monthly_sum_kwh(d.wx.ghi[:, j], idx)
+        ghi = monthly_sum_kwh(d.wx.ghi[:, j], idx)
         if c.check == "annual_ghi":
             return float(ghi.sum())
         if c.check == "monthly_ghi":
             return float(ghi[month - 1])
-        return float(ghi[month - 1] / _monthly_sum_kwh(d.wx.geometry.g0h[:, j], idx)[month - 1])
+        return float(ghi[month - 1] / monthly_sum_kwh(d.wx.geometry.g0h[:, j], idx)[month - 1])
     if c.check in ("annual_temperature", "monthly_temperature"):
         t = pd.Series(d.wx.temp_air[:, d.site_index(c.place)], idx)
         return float(t.mean() if month is None else t[idx.month == month].mean())
@@ -308,9 +304,9 @@ def compute(c: CheckDef, d: ProfileData) -> float:
             x = dynamics.daily_clearness(d.wx.ghi[:, ia], d.wx.geometry.ghi_clear[:, ia])
             y = dynamics.daily_clearness(d.wx.ghi[:, ib], d.wx.geometry.ghi_clear[:, ib])
         else:
-            x, y = d.cf_year[_pair(a)].to_numpy(), d.cf_year[_pair(b)].to_numpy()
+            x, y = d.cf_year[pair_of(a)].to_numpy(), d.cf_year[pair_of(b)].to_numpy()
         return float(np.corrcoef(x, y)[0, 1])
-    pair = _pair(c.place)
+    pair = pair_of(c.place)
     s = d.cf_year[pair]
     if c.check == "annual_cf":
         return 100.0 * float(s.mean())
@@ -346,12 +342,12 @@ def _note(c: CheckDef, value: float, d: ProfileData) -> str:
     unit = "" if c.unit == "1" else f" {c.unit}"
     parts = [f"{value:.4g}{unit} is {abs(value - bound):.3g} {side} the band"]
     if c.check == "annual_cf" and len(d.cf) > 1:
-        mean = 100.0 * float(np.mean([cf[_pair(c.place)].mean() for cf in d.cf.values()]))
+        mean = 100.0 * float(np.mean([cf[pair_of(c.place)].mean() for cf in d.cf.values()]))
         inside = (math.isnan(c.low) or mean >= c.low) and (math.isnan(c.high) or mean <= c.high)
         parts.append(f"the {_years_text(d.years)} mean is {mean:.1f} % ({'inside' if inside else 'also outside'} "
                      f"the band{': one weather year varies' if inside else ''})")
     site = c.place.split("|")[0]
-    site = d.tables.profile_sites[_pair(site)][0] if _pair(site) in d.tables.profile_sites else site
+    site = d.tables.profile_sites[pair_of(site)][0] if pair_of(site) in d.tables.profile_sites else site
     if site in d.files:
         parts.append(f"site '{site}' uses the weather file {d.files[site].path.name} (not calibrated to the "
                      "station totals)")
@@ -396,7 +392,7 @@ def monthly_table(d: ProfileData) -> pd.DataFrame:
     stations = sorted({site for site, system in d.tables.profile_sites.values() if system in d.tables.pv_systems},
                       key=d.sites.index)
     for site in stations:
-        for m, v in enumerate(_monthly_sum_kwh(d.wx.ghi[:, d.site_index(site)], idx), 1):
+        for m, v in enumerate(monthly_sum_kwh(d.wx.ghi[:, d.site_index(site)], idx), 1):
             rows.append(("ghi", site, d.year, m, v, "kWh/m2"))
     for y, cf in d.cf.items():
         monthly = cf.groupby(cf.index.month).mean() * 100.0
@@ -406,181 +402,6 @@ def monthly_table(d: ProfileData) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["quantity", "place", "year", "month", "value", "unit"])
 
 
-# ------------------------------------------------------------------------------------------------- figures
-def _figures(folder: Path, d: ProfileData, checks: list[CheckDef], results: pd.DataFrame) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update({"font.size": 8, "axes.titlesize": 9, "figure.dpi": 110})
-    idx = d.wx.index
-    x = np.arange(1, 13)
-
-    # 1. monthly GHI per station vs the published annual totals and the monthly estimates
-    ghi_checks = [c for c in checks if c.check in ("annual_ghi", "monthly_ghi")]
-    stations = list(dict.fromkeys(c.place for c in ghi_checks))
-    if stations:
-        fig, axes = plt.subplots(1, len(stations), figsize=(4.0 * len(stations), 3.2), sharey=True, squeeze=False)
-        for ax, site in zip(axes[0], stations):
-            model = _monthly_sum_kwh(d.wx.ghi[:, d.site_index(site)], idx)
-            ax.bar(x, model, color="#f2a900", label=f"model {d.year}")
-            est = {int(c.period): c for c in ghi_checks if c.place == site and c.check == "monthly_ghi"}
-            if est:
-                m = sorted(est)
-                ax.errorbar(m, [est[k].reference for k in m],
-                            yerr=[[est[k].reference - est[k].low for k in m], [est[k].high - est[k].reference for k in m]],
-                            fmt="o", color="k", ms=3, capsize=2, label="honam-facts §7 estimate ±15 %")
-            annual = next((c for c in ghi_checks if c.place == site and c.check == "annual_ghi"), None)
-            title = f"{site}: {model.sum():,.0f} kWh/m² in {d.year}"
-            if annual is not None:
-                title += f"\n(published {annual.reference:,.0f}, band {annual.low:,.0f}–{annual.high:,.0f})"
-            ax.set_title(title)
-            ax.set_xticks(x, [mm[0] for mm in MONTHS])
-            ax.set_ylabel("GHI (kWh/m² per month)")
-        axes[0][0].legend(loc="lower center")
-        fig.tight_layout()
-        fig.savefig(folder / "ghi_monthly.png")
-        plt.close(fig)
-
-    cf = d.cf_year
-    pv = [p for p in cf.columns if p in {k for k, (_, s) in d.tables.profile_sites.items() if s in d.tables.pv_systems}]
-    wind = [p for p in cf.columns if p not in pv]
-
-    # 2. monthly CF per technology and region
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=False)
-    for ax, group, title in ((axes[0], pv, "PV"), (axes[1], wind, "wind")):
-        monthly = cf[group].groupby(cf.index.month).mean() * 100
-        for col in group:
-            ax.plot(x, monthly[col], marker="o", ms=2.5, lw=1.2, label=f"{col[0]} / {col[1]}")
-        ax.set_title(f"monthly capacity factor, {title}, weather year {d.year}")
-        ax.set_xticks(x, [mm[0] for mm in MONTHS])
-        ax.set_ylabel("%")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=6.5, ncol=2)
-    jun = [c for c in checks if c.check == "monthly_cf" and c.period == "6"]
-    if jun:
-        axes[1].axhspan(jun[0].low, jun[0].high, color="grey", alpha=0.15,
-                        label="national June 2020 13.7 % ±4 (mean of years)")
-        axes[1].legend(fontsize=6.5, ncol=2)
-    fig.tight_layout()
-    fig.savefig(folder / "cf_monthly.png")
-    plt.close(fig)
-
-    # 3. annual CF per pair against the observation bands
-    fig, ax = plt.subplots(figsize=(8, 4.2))
-    labels = [f"{t} / {r}" for t, r in cf.columns]
-    values = cf.mean().to_numpy() * 100
-    ax.barh(range(len(labels)), values, color=["#f2a900" if p in pv else "#3b7dd8" for p in cf.columns])
-    for i, p in enumerate(cf.columns):
-        right = values[i]
-        for c in (c for c in checks if c.check == "annual_cf" and _pair(c.place) == p):
-            lo = c.low if not math.isnan(c.low) else 0.0
-            hi = c.high if not math.isnan(c.high) else lo
-            ax.plot([lo, hi], [i, i], color="k", lw=3, alpha=0.45, solid_capstyle="butt")
-            right = max(right, hi)
-        ax.text(right + 0.4, i, f"{values[i]:.1f} %", va="center", fontsize=7)
-    ax.set_yticks(range(len(labels)), labels)
-    ax.invert_yaxis()
-    ax.set_xlabel(f"annual capacity factor in {d.year} (%); grey bars: bands of inputs/{CHECKS_FILE}")
-    ax.set_title("annual capacity factor vs Korean observations")
-    ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(folder / "cf_annual.png")
-    plt.close(fig)
-
-    # 4. diurnal shapes by season (KST, hour beginning)
-    fig, axes = plt.subplots(1, 4, figsize=(13, 3.3), sharey=True)
-    for ax, (season, months) in zip(axes, SEASONS.items()):
-        sub = cf[cf.index.month.isin(months)]
-        prof = sub.groupby(sub.index.hour).mean() * 100
-        for col in cf.columns:
-            ax.plot(prof.index, prof[col], lw=1.2, ls="-" if col in pv else "--", label=f"{col[0]} / {col[1]}")
-        ax.set_title(f"{season} {d.year}")
-        ax.set_xticks(range(0, 24, 3))
-        ax.set_xlabel("hour (KST, hour beginning)")
-        ax.grid(alpha=0.3)
-    axes[0].set_ylabel("mean capacity factor (%)")
-    handles, names = axes[0].get_legend_handles_labels()
-    fig.tight_layout()
-    fig.legend(handles, names, fontsize=6.5, loc="center left", bbox_to_anchor=(1.0, 0.5))
-    fig.savefig(folder / "diurnal_by_season.png", bbox_inches="tight")
-    plt.close(fig)
-
-    # 5. cross-site correlation: daily clear-sky index (PV sites) and hourly CF (all pairs)
-    pv_sites = sorted({site for site, system in d.tables.profile_sites.values() if system in d.tables.pv_systems},
-                      key=d.sites.index)
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.6))
-    daily = np.corrcoef(d.wx.csi_daily[:, [d.site_index(s) for s in pv_sites]].T)
-    hourly = cf.corr().to_numpy()
-    for ax, mat, names, title in ((axes[0], daily, pv_sites, f"daily clear-sky index, PV sites, {d.year}"),
-                                  (axes[1], hourly, labels, f"hourly capacity factor, {d.year}")):
-        im = ax.imshow(mat, vmin=-0.2, vmax=1.0, cmap="viridis")
-        ax.set_xticks(range(len(names)), names, rotation=60, ha="right", fontsize=6.5)
-        ax.set_yticks(range(len(names)), names, fontsize=6.5)
-        for i in range(len(names)):
-            for k in range(len(names)):
-                ax.text(k, i, f"{mat[i, k]:.2f}", ha="center", va="center", fontsize=5.5,
-                        color="w" if mat[i, k] < 0.6 else "k")
-        ax.set_title(title)
-        fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
-    fig.tight_layout()
-    fig.savefig(folder / "correlation.png")
-    plt.close(fig)
-
-    # 6. inter-annual variability of annual CF
-    fig, ax = plt.subplots(figsize=(7.5, 3.6))
-    years = list(d.cf)
-    for col in cf.columns:
-        series = [d.cf[y][col].mean() * 100 for y in years]
-        ax.plot(years, series, marker="o", ms=3, ls="-" if col in wind else ":", label=f"{col[0]} / {col[1]}")
-    ax.set_xticks(years)
-    ax.set_ylabel("annual capacity factor (%)")
-    sd = results[results["quantity"].str.startswith("inter-annual")]
-    sub = "; ".join(f"{q.split(', ')[-1]} {p}: sd {v:.1f} % of mean (band {lo:g}–{hi:g})"
-                    for q, p, v, lo, hi in zip(sd["quantity"], sd["place"], sd["value"], sd["low"], sd["high"]))
-    ax.set_title(f"annual capacity factor by weather year (seed {d.seed})\n{sub}", fontsize=8)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=6.5, loc="center left", bbox_to_anchor=(1.01, 0.5))
-    fig.tight_layout()
-    fig.savefig(folder / "interannual_wind.png", bbox_inches="tight")
-    plt.close(fig)
-
-
-def _measured_figure(folder: Path, table: pd.DataFrame, year: int) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    ghi = table[table["quantity"] == "monthly GHI"]
-    stations = list(dict.fromkeys(ghi["place"]))
-    cf = table[table["quantity"] == "annual capacity factor"]
-    fig, axes = plt.subplots(1, len(stations) + 1, figsize=(4.0 * len(stations) + 6.0, 3.6), squeeze=False,
-                             gridspec_kw={"width_ratios": [1] * len(stations) + [1.6]})
-    x = np.arange(12)
-    for ax, place in zip(axes[0], stations):
-        sub = ghi[ghi["place"] == place]
-        ax.bar(x - 0.2, sub["measured"], 0.4, color="#d9480f", label=f"measured {year}")
-        ax.bar(x + 0.2, sub["synthetic"], 0.4, color="#f2a900", label=f"synthetic {year}")
-        ann = table[(table["quantity"].str.startswith("annual GHI")) & (table["place"] == place)].iloc[0]
-        ax.set_title(f"{place.split('|')[0]}: {ann['measured']:,.0f} measured vs {ann['synthetic']:,.0f} "
-                     f"synthetic kWh/m²", fontsize=8)
-        ax.set_xticks(x, [m[0] for m in MONTHS])
-        ax.set_ylabel("GHI (kWh/m² per month)")
-    axes[0][0].legend(fontsize=7)
-    ax = axes[0][-1]
-    y = np.arange(len(cf))
-    ax.barh(y - 0.2, cf["measured"], 0.4, color="#d9480f", label=f"measured weather {year}")
-    ax.barh(y + 0.2, cf["synthetic"], 0.4, color="#3b7dd8", label=f"synthetic weather {year}")
-    ax.set_yticks(y, cf["place"], fontsize=7)
-    ax.invert_yaxis()
-    ax.set_xlabel("annual capacity factor (%)")
-    ax.legend(fontsize=7)
-    ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(folder / MEASURED_FIGURE)
-    plt.close(fig)
 
 
 # ------------------------------------------------------------------------------------------------- entry point
@@ -611,14 +432,14 @@ def write_report(sc, output_dir: Path | None = None, cache_dir: Path | None = No
     with atomic_output_dir(final) as tmp:
         results.to_csv(tmp / "validation.csv", index=False, float_format="%.6g")
         monthly_table(d).to_csv(tmp / "monthly.csv", index=False, float_format="%.6g")
-        _figures(tmp, d, checks, results)
+        profile_figures(tmp, d, checks, results)
         figures = list(FIGURES)
         if d.comparison is not None:
             comp = comparison_table(d.comparison, tables)
             comp.to_csv(tmp / "measured_vs_synthetic.csv", index=False, float_format="%.6g")
             d.comparison.info.mapping.to_csv(tmp / "measured_sites.csv", index=False)
             d.comparison.info.stations.fills.to_csv(tmp / "measured_fills.csv", index=False)
-            _measured_figure(tmp, comp, d.comparison.year)
+            measured_figure(tmp, comp, d.comparison.year)
             figures.append(MEASURED_FIGURE)
         for name, frame in (extras or {}).items():
             frame.to_csv(tmp / name, index=False, float_format="%.6g")
