@@ -386,3 +386,31 @@ def verified_data_file(table: Path, name: str) -> DataSource:
                          expected=f"sha256 {src.sha256} ({table.name}, row {src.line}): the file as published, or a new "
                                   "row with its own source")
     return src
+
+
+def read_data_rows(src: DataSource, header_expected: str = "a header line"
+                   ) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (line, stripped cells) of a verified data file, decoded with the encoding its provenance row
+    states; blank lines skipped. A row with another number of cells than the header, text not in that encoding or an
+    empty file is one InputError line."""
+    try:
+        with open(src.path, newline="", encoding=src.encoding) as fh:
+            reader = csv.reader(fh)
+            header, rows = None, []
+            for cells in reader:
+                if not cells or all(not c.strip() for c in cells):
+                    continue
+                cells = [c.strip() for c in cells]
+                if header is None:
+                    header = cells
+                    continue
+                if len(cells) != len(header):
+                    raise InputError(src.path, f"has {len(cells)} cells but the header has {len(header)}",
+                                     row=reader.line_num, expected="one cell per header column")
+                rows.append((reader.line_num, cells))
+    except UnicodeDecodeError as e:
+        raise InputError(src.path, f"not {src.encoding} text (byte {e.start})",
+                         expected=f"the encoding stated in {src.table.name}, row {src.line}") from None
+    if header is None:
+        raise InputError(src.path, "file is empty", expected=header_expected)
+    return header, rows

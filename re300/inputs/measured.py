@@ -27,7 +27,6 @@ the value and what was expected.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import re
@@ -36,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from re300.csvtable import DataSource, read_data_sources, suggest, verified_data_file
+from re300.csvtable import DataSource, read_data_rows, read_data_sources, suggest, verified_data_file
 from re300.errors import InputError
 
 MEASURED_DIR = "measured"
@@ -74,27 +73,8 @@ def _source(inputs_dir: Path, pattern: str, year: int, what: str) -> DataSource:
 
 
 def _rows(src: DataSource) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    try:
-        with open(src.path, newline="", encoding=src.encoding) as fh:
-            reader = csv.reader(fh)
-            header, rows = None, []
-            for cells in reader:
-                if not cells or all(not c.strip() for c in cells):
-                    continue
-                cells = [c.strip() for c in cells]
-                if header is None:
-                    header = cells
-                    continue
-                if len(cells) != len(header):
-                    raise InputError(src.path, f"has {len(cells)} cells but the header has {len(header)}",
-                                     row=reader.line_num, expected="one cell per header column")
-                rows.append((reader.line_num, cells))
-    except UnicodeDecodeError as e:
-        raise InputError(src.path, f"not {src.encoding} text (byte {e.start})",
-                         expected=f"the encoding stated in {src.table.name}, row {src.line}") from None
-    if header is None:
-        raise InputError(src.path, "file is empty", expected="a header line")
-    return header, rows
+    """Header and (line, cells) of the file, decoded with the encoding its provenance row states."""
+    return read_data_rows(src)
 
 
 def _date(src: DataSource, line: int, column: str, text: str) -> dt.date:

@@ -61,7 +61,6 @@ mapping are one chain whose rules the docstring states together; the sampled-yea
 """
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
 import math
@@ -85,6 +84,7 @@ from re300.csvtable import (
     check_sources,
     missing_parameters,
     parse_number,
+    read_data_rows,
     read_table,
     verified_data_file,
 )
@@ -250,28 +250,7 @@ def measured_years(inputs_dir: Path) -> list[int]:
 
 def _cells(src: DataSource) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (line, cells) of the file, decoded with the encoding its provenance row states."""
-    try:
-        with open(src.path, newline="", encoding=src.encoding) as fh:
-            reader = csv.reader(fh)
-            header = None
-            rows = []
-            for cells in reader:
-                if not cells or all(not c.strip() for c in cells):
-                    continue
-                cells = [c.strip() for c in cells]
-                if header is None:
-                    header = cells
-                    continue
-                if len(cells) != len(header):
-                    raise InputError(src.path, f"has {len(cells)} cells but the header has {len(header)}",
-                                     row=reader.line_num, expected="one cell per header column")
-                rows.append((reader.line_num, cells))
-    except UnicodeDecodeError as e:
-        raise InputError(src.path, f"not {src.encoding} text (byte {e.start})",
-                         expected=f"the encoding stated in {src.table.name}, row {src.line}") from None
-    if header is None:
-        raise InputError(src.path, "file is empty", expected="a header line dt,기온_<station>,...")
-    return header, rows
+    return read_data_rows(src, "a header line dt,기온_<station>,...")
 
 
 def _parse_stamps(src: DataSource, rows) -> tuple[pd.DatetimeIndex, np.ndarray]:
