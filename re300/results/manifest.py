@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 import math
 import os
@@ -21,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from re300.csvtable import file_sha256
 
 __all__ = [
     "file_sha256",
@@ -33,16 +34,6 @@ __all__ = [
     "write_manifest",
 ]
 
-_CHUNK = 1 << 20
-
-
-def file_sha256(path: str | os.PathLike) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(_CHUNK), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _expand(paths: Iterable[str | os.PathLike]) -> list[Path]:

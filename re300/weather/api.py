@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from re300.csvtable import file_sha256
 from re300.errors import InputError
 from re300.paths import profile_cache_dir
 
@@ -48,14 +49,6 @@ def _resolve_pairs(tables: WeatherTables, pairs) -> list[tuple[str, str]]:
         if (tech, region) not in out:
             out.append((tech, region))
     return out
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def cache_key(tables: WeatherTables, pairs: list[tuple[str, str]], weather_year: int, seed: int,
