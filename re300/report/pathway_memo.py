@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 
 from . import figures as F
 from .document import Box, Document, Figure, Heading, Paragraph, Table
-from .headline import HeadlineValue, export_links, headline, headline_value
+from .headline import HeadlineValue, export_links, headline, headline_value, optional_metric
 from .horizon import horizon
 from .numbers import number, shown
 from .runcsv import RunResults
@@ -94,7 +94,7 @@ def fig_trajectory(run: RunResults, lang: str, path: Path) -> str:
                 ax.annotate(f"{total:,.1f}" if total < 10 else f"{total:,.0f}", (xi, total), ha="center", va="bottom",
                             fontsize=8.5, xytext=(0, 2), textcoords="offset points")
             ax.set_xticks(x, [str(y) for y in years])
-            ax.set_title(run.region_name(region, lang), fontsize=10)
+            ax.set_title(run.region_name(region, lang), fontsize=10, pad=14)
         axes[0, 0].set_ylabel(tr("ax_gw", lang))
         handles, labels = axes[0, 0].get_legend_handles_labels()
         axes[0, -1].legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)
@@ -115,7 +115,16 @@ def fig_targets(run: RunResults, lang: str, path: Path) -> str:
                 ("export", "export_ratio", "#c0392b", "pw_export_title"))):
             achieved = np.array([v.metric(metric) for v in views])
             goal = np.array([target(v, kind) for v in views])
-            ax.bar(x, achieved, color=color, width=0.6, alpha=0.85, label=tr("pw_achieved", lang))
+            if kind == "export":
+                # what the commitment counts = net deliveries + (where counted) the electricity sold as hydrogen
+                wires = np.array([optional_metric(v, "exports_delivered") / v.metric("honam_consumption")
+                                  for v in views])
+                wires = np.minimum(wires, achieved)
+                ax.bar(x, wires, color=color, width=0.6, alpha=0.85, label=tr("pw_achieved_wires", lang))
+                ax.bar(x, achieved - wires, bottom=wires, color="#7fb3d5", width=0.6, alpha=0.85,
+                       label=tr("pw_achieved_hydrogen", lang))
+            else:
+                ax.bar(x, achieved, color=color, width=0.6, alpha=0.85, label=tr("pw_achieved", lang))
             has = ~np.isnan(goal)
             ax.scatter(x[has], goal[has], marker="_", s=900, linewidths=3, color="black", zorder=4,
                        label=tr("pw_target", lang))
@@ -222,7 +231,7 @@ def fig_hvdc(run: RunResults, lang: str, path: Path) -> str:
     x = np.arange(len(years))
     links = list(dict.fromkeys(c["technology"]))
     with F.figure_style():
-        fig, ax = plt.subplots(figsize=(10, 5))
+        fig, ax = plt.subplots(figsize=(13, 5))
         bottom = np.zeros(len(years))
         for i, link in enumerate(links):
             rows = c[c["technology"] == link].set_index("period").reindex(years).fillna(0.0)
@@ -248,7 +257,7 @@ def fig_hvdc(run: RunResults, lang: str, path: Path) -> str:
         h2, l2 = ax2.get_legend_handles_labels()
         handles += [Patch(facecolor="#999999", alpha=0.5, hatch="//", edgecolor="white"), Patch(facecolor="#999999")]
         labels += [tr("lbl_existing", lang), tr("pw_lbl_built", lang)]
-        ax.legend(handles + h2, labels + l2, loc="upper left", fontsize=9)
+        ax.legend(handles + h2, labels + l2, loc="upper left", bbox_to_anchor=(1.09, 1.0), fontsize=9)
         ax.set_title(tr("pw_fig_hvdc", lang))
         F.save(fig, path)
     return tr("pw_fig_hvdc_cap", lang)

@@ -330,9 +330,11 @@ TEXT: dict[str, dict[str, str]] = {
                                     "total 열); 비재생 공급 제외."},
     "pw_fig_targets": {"en": "Renewable ratio and exports against the targets", "ko": "목표 대비 재생에너지 비율과 수도권 송전"},
     "pw_ratio_title": {"en": "Renewable ratio [× consumption]", "ko": "재생에너지 비율 [× 소비량]"},
-    "pw_export_title": {"en": "Exports delivered to the Capital region [× consumption]",
-                        "ko": "수도권 도착 송전량 [× 소비량]"},
+    "pw_export_title": {"en": "Exports counted toward the commitment [× consumption]",
+                        "ko": "송출 목표에 산입된 양 [× 소비량]"},
     "pw_achieved": {"en": "reached", "ko": "달성"},
+    "pw_achieved_wires": {"en": "delivered to the Capital region (net)", "ko": "수도권 도착 송전량(순)"},
+    "pw_achieved_hydrogen": {"en": "sold as hydrogen (electricity used)", "ko": "수소로 판매(사용 전력량)"},
     "pw_target": {"en": "target", "ko": "목표"},
     "pw_ax_ratio": {"en": "× Honam consumption", "ko": "× 호남 소비량"},
     "pw_fig_targets_cap": {"en": "Bars: renewable ratio and exports reached in each period (summary.csv renewable_ratio, "
