@@ -81,17 +81,30 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
     dimension (year of each investment period) to capacities, targets and inputs, a `time_period` coordinate on
     the (flattened) time axis and a `cost_period` coordinate on the cost items (see `period_view`)."""
     data: ModelData = built.data
-    meta = built.meta
-    T = data.n_time
+    v = sol.values
+    ds, coords, techs = _skeleton(data)
+    cap = _capacities(data, built.meta, v)
+    _add_capacities(ds, data, cap, techs, coords)
+    ds, flows = _add_operation(ds, data, v, cap, techs, coords)
+    flows["fwd"] = _add_links(ds, data, built.meta, v, cap, coords)
+    cost_w = _add_nodes(ds, data, sol, coords)
+    _add_re100(ds, data, built.meta, sol, data.generators.reset_index(drop=True), data.storage.reset_index(drop=True),
+               data.links.reset_index(drop=True), flows["dispatch"], flows["charge"], flows["discharge"], flows["fwd"],
+               coords, cost_w)
+    ds = _add_costs(ds, built, sol, data.pathway is not None)
+    ds = _add_inputs(ds, data, techs, coords)
+    deliverability.add_inputs(ds, data, techs)
+    deliverability.add_results(ds, built, sol, techs)
+    _set_attrs(ds, data, sol, scenario_name, attrs)
+    return ds
+
+
+def _skeleton(data: ModelData) -> tuple[xr.Dataset, dict, list[str]]:
+    """The Dataset's coordinates: time (with its period on a pathway), region (with its kind), technology, link."""
     pathway = data.pathway is not None
-    P = data.n_periods
-    period = data.period_of_snapshot
-    W = data.objective_weight
-    w = np.asarray(data.weight_h, float)
     regions = list(data.regions)
-    gens = data.generators.reset_index(drop=True)
-    st = data.storage.reset_index(drop=True)
-    links = data.links.reset_index(drop=True)
+    gens, st, links = (data.generators.reset_index(drop=True), data.storage.reset_index(drop=True),
+                       data.links.reset_index(drop=True))
     techs = list(dict.fromkeys(list(gens["technology"]) + list(st["technology"])))
     coords = {
         "time": xr.DataArray(data.time.values, dims="time", attrs=TIME_ATTRS),
@@ -102,8 +115,6 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
     if pathway:
         coords["period"] = xr.DataArray(np.asarray(data.pathway.years, np.int64), dims="period",
                                         attrs={"units": "year", "description": "first year of each investment period"})
-    v = sol.values
-    P_, E = 1.0 / U.POWER, 1.0 / U.ENERGY
     ds = xr.Dataset(coords=coords)
     ds = ds.assign_coords(
         region_kind=("region", [data.region_kind[r] for r in regions]),
@@ -111,27 +122,22 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
         link_to=("link", list(links["to_region"])),
     )
     if pathway:
-        ds = ds.assign_coords(time_period=("time", np.asarray(data.pathway.years)[period]))
+        ds = ds.assign_coords(time_period=("time", np.asarray(data.pathway.years)[data.period_of_snapshot]))
         ds["time_period"].attrs = {"units": "year", "description": "investment period of each snapshot"}
-    cap = _capacities(data, meta, v)
+    return ds, coords, techs
+
+
+def _add_capacities(ds: xr.Dataset, data: ModelData, cap: dict, techs: list, coords: dict) -> None:
+    """Power, storage energy and separate charging capacity: existing, new and total [MW, MWh] per technology x
+    region (x period on a pathway), and the pathway's capacity trajectory."""
+    pathway = data.pathway is not None
+    regions = list(data.regions)
+    gens, st = data.generators.reset_index(drop=True), data.storage.reset_index(drop=True)
     tr_dims = ("technology", "region") + (("period",) if pathway else ())
-
-    # ---- generators -----------------------------------------------------------------------------
-    G = len(gens)
+    G, S, P = len(gens), len(st), data.n_periods
     g_exist, g_new = cap["generators"]["existing"], cap["generators"]["new"]
-    g_total = g_exist + g_new  # G x P
-    dispatch = v[Var.DISPATCH] * P_ if G else np.zeros((0, T))
-    available = data.availability * g_total[:, period] if G else np.zeros((0, T))
-    curtail = np.where(gens["renewable"].to_numpy(bool)[:, None], np.maximum(available - dispatch, 0.0), 0.0)
-
-    # ---- storage --------------------------------------------------------------------------------
-    S = len(st)
     p_exist, p_new = cap["storage_power"]["existing"], cap["storage_power"]["new"]
     e_exist, e_new = cap["storage_energy"]["existing"], cap["storage_energy"]["new"]
-    charge = v[Var.CHARGE] * P_ if S else np.zeros((0, T))
-    discharge = v[Var.DISCHARGE] * P_ if S else np.zeros((0, T))
-    soc = v[Var.SOC] * E if S else np.zeros((0, T))
-
     nan_grid = np.full((len(techs), len(regions), P), np.nan)
     cap_exist = _grid(gens, techs, regions, g_exist) if G else nan_grid.copy()
     cap_new = _grid(gens, techs, regions, g_new) if G else nan_grid.copy()
@@ -159,7 +165,26 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
         ds["charge_capacity_total_mw"] = ds["charge_capacity_existing_mw"] + ds["charge_capacity_new_mw"]
         ds["charge_capacity_total_mw"].attrs = {"units": "MW", "description": "existing + new charging power"}
     if pathway:
-        _add_trajectory(ds, cap, gens, st, links, techs, regions, coords)
+        _add_trajectory(ds, cap, gens, st, data.links.reset_index(drop=True), techs, regions, coords)
+
+
+def _add_operation(ds: xr.Dataset, data: ModelData, v: dict, cap: dict, techs: list, coords: dict
+                   ) -> tuple[xr.Dataset, dict]:
+    """Hourly dispatch, availability, curtailment, storage charge/discharge and state of charge [MW, MWh] per
+    technology x region x time; the inter-day level of linked storage per calendar day. Returns the Dataset (a
+    calendar_day coordinate may be added) and the per-row series the RE100 tables reuse."""
+    T, period = data.n_time, data.period_of_snapshot
+    regions = list(data.regions)
+    gens, st = data.generators.reset_index(drop=True), data.storage.reset_index(drop=True)
+    P_, E = 1.0 / U.POWER, 1.0 / U.ENERGY
+    G, S = len(gens), len(st)
+    g_total = cap["generators"]["existing"] + cap["generators"]["new"]  # G x P
+    dispatch = v[Var.DISPATCH] * P_ if G else np.zeros((0, T))
+    available = data.availability * g_total[:, period] if G else np.zeros((0, T))
+    curtail = np.where(gens["renewable"].to_numpy(bool)[:, None], np.maximum(available - dispatch, 0.0), 0.0)
+    charge = v[Var.CHARGE] * P_ if S else np.zeros((0, T))
+    discharge = v[Var.DISCHARGE] * P_ if S else np.zeros((0, T))
+    soc = v[Var.SOC] * E if S else np.zeros((0, T))
 
     tr = ("technology", "region", "time")
     ds["dispatch_mw"] = _da(_grid(gens, techs, regions, dispatch), tr, coords, "MW", "generator output delivered to the regional balance")
@@ -178,10 +203,17 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
         coords["calendar_day"] = ds["calendar_day"]
         ds["soc_inter_mwh"] = _da(_grid(st, techs, regions, inter), ("technology", "region", "calendar_day"), coords, "MWh",
                                   "stored energy at the start of each calendar day of the year"
-                                  + (" of each investment period, in calendar order" if pathway else ""))
+                                  + (" of each investment period, in calendar order" if data.pathway is not None else ""))
+    return ds, {"dispatch": dispatch, "charge": charge, "discharge": discharge}
 
-    # ---- links ----------------------------------------------------------------------------------
-    L = len(links)
+
+def _add_links(ds: xr.Dataset, data: ModelData, meta: dict, v: dict, cap: dict, coords: dict) -> np.ndarray:
+    """Transfer capacity [MW] and hourly flows and losses [MW] per link; returns the forward flows."""
+    pathway = data.pathway is not None
+    links = data.links.reset_index(drop=True)
+    T, L = data.n_time, len(links)
+    P_ = 1.0 / U.POWER
+    q = lambda a: _squeeze(a, pathway)  # noqa: E731
     l_exist, l_new = cap["links"]["existing"], cap["links"]["new"]
     fwd = v[Var.FLOW_FORWARD] * P_ if L else np.zeros((0, T))
     bwd = np.zeros((L, T))
@@ -196,8 +228,18 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
     ds["flow_backward_mw"] = _da(bwd, ("link", "time"), coords, "MW", "flow from link_to to link_from, at the sending end")
     ds["flow_mw"] = _da(fwd - bwd, ("link", "time"), coords, "MW", "net flow (forward - backward), at the sending end")
     ds["link_loss_mw"] = _da((1 - eff)[:, None] * (fwd + bwd), ("link", "time"), coords, "MW", "energy lost on the link")
+    return fwd
 
-    # ---- nodes ----------------------------------------------------------------------------------
+
+def _add_nodes(ds: xr.Dataset, data: ModelData, sol, coords: dict) -> np.ndarray:
+    """Demand, unserved energy and what export regions receive [MW]; the marginal price [KRW/MWh] (dual of the
+    power balance); the targets' shadow prices and shortfalls; the snapshot weights. Returns the cost weight of each
+    snapshot (weight_h x the period's objective weight)."""
+    v = sol.values
+    pathway = data.pathway is not None
+    regions, T, P = list(data.regions), data.n_time, data.n_periods
+    W, w = data.objective_weight, np.asarray(data.weight_h, float)
+    P_ = 1.0 / U.POWER
     honam = [r for r in regions if data.region_kind[r] != "export"]
     export = [r for r in regions if data.region_kind[r] == "export"]
     unserved = np.zeros((len(regions), T))
@@ -209,7 +251,7 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
     ds["demand_mw"] = _da(data.demand_mw.to_numpy(float).T, ("region", "time"), coords, "MW", "electricity demand")
     ds["unserved_mw"] = _da(unserved, ("region", "time"), coords, "MW", "demand not served (priced at the value of lost load)")
     ds["exports_received_mw"] = _da(absorbed, ("region", "time"), coords, "MW", "energy arriving in an export region")
-    cost_w = w * W[period]
+    cost_w = w * W[data.period_of_snapshot]
     bal_dual = sol.duals.get(Row.POWER_BALANCE)
     price = bal_dual / cost_w[None, :] * U.PRICE_TO_KRW_PER_MWH if bal_dual is not None else np.full((len(regions), T), np.nan)
     ds["price_krw_per_mwh"] = _da(price, ("region", "time"), coords, "KRW/MWh", "marginal price: dual of the power balance per MWh")
@@ -225,7 +267,11 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
     if pathway:
         ds["period_objective_weight"] = _da(W, ("period",), coords, "yr",
                                             "discounted years the period's annual costs count for in the objective (W_p)")
-    _add_re100(ds, data, meta, sol, gens, st, links, dispatch, charge, discharge, fwd, coords, cost_w)
+    return cost_w
+
+
+def _add_costs(ds: xr.Dataset, built, sol, pathway: bool) -> xr.Dataset:
+    """The labelled cost items of the objective (`cost_items`): one row per asset, region and component [KRW/yr]."""
     costs = cost_items(built, sol)
     ds = ds.merge(costs.to_xarray().rename({"index": "cost_item"}))
     ds["cost_krw_per_yr"].attrs = {"units": "KRW/yr", "description": "annual cost item (asset, region, component)"
@@ -235,9 +281,11 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
     if pathway:
         ds = ds.set_coords("cost_period")
         ds["cost_period"].attrs = {"units": "year", "description": "investment period of each cost item"}
-    ds = _add_inputs(ds, data, techs, coords)
-    deliverability.add_inputs(ds, data, techs)
-    deliverability.add_results(ds, built, sol, techs)
+    return ds
+
+
+def _set_attrs(ds: xr.Dataset, data: ModelData, sol, scenario_name: str, attrs: dict | None) -> None:
+    """Global attributes: title, scenario, solver status, objective (its meaning on a pathway), money year."""
     ds.attrs.update(
         {
             "title": f"re300 results: {scenario_name or data.name}",
@@ -248,7 +296,7 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
             **(attrs or {}),
         }
     )
-    if pathway:
+    if data.pathway is not None:
         ds.attrs.update({
             "objective_bn_krw_per_yr": sol.objective,
             "objective_note": "pathway: the objective is the present value in bn KRW of the base year "
@@ -257,7 +305,6 @@ def to_dataset(built, sol, scenario_name: str = "", attrs: dict | None = None) -
             "pathway_discount_rate": float(data.pathway.discount_rate),
             "pathway_foresight": data.pathway.foresight,
         })
-    return ds
 
 
 def _per_target(arr, data, kind, factor, fill, coords, units, description) -> xr.DataArray:
