@@ -283,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-dir", metavar="DIR", default=None, help="where to write the comparison memo")
     p.set_defaults(func=_cmd_compare)
 
-    from re300.stress.runner import DEFAULT_RESOLUTION_H
+    from re300.stress.years import DEFAULT_RESOLUTION_H
 
     p = sub.add_parser("stress", parents=[common], help="re-dispatch a plan on many weather years (stress test)",
                        description="Keep the capacities of a finished single-year run and re-dispatch them, hour by "

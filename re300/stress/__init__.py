@@ -9,10 +9,17 @@ re-dispatch them on N sampled synthetic years and the measured year on a chronol
 - `dispatch`: one year's fixed-capacity LP and its figures and checks;
 - `runner`: the Dask run, stress.csv / stress.json / summary.md, the summary (re300.report.stress).
 """
-from .dispatch import redispatch, year_data
-from .plan import Plan, load_plan
-from .runner import DEFAULT_RESOLUTION_H, StressReport, run_stress
-from .years import WeatherYear, stress_years
+from importlib import import_module
+
+from .years import DEFAULT_RESOLUTION_H
 
 __all__ = ["DEFAULT_RESOLUTION_H", "Plan", "StressReport", "WeatherYear", "load_plan", "redispatch", "run_stress",
            "stress_years", "year_data"]
+_HOME = {"redispatch": "dispatch", "year_data": "dispatch", "Plan": "plan", "load_plan": "plan",
+         "StressReport": "runner", "run_stress": "runner", "WeatherYear": "years", "stress_years": "years"}
+
+
+def __getattr__(name):  # lazy: building the command line (`re300 --help`) should not import pvlib, dask and HiGHS
+    if name in _HOME:
+        return getattr(import_module(f".{_HOME[name]}", __name__), name)
+    raise AttributeError(name)

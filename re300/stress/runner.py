@@ -27,7 +27,7 @@ from re300.weather.measured import measured_years
 
 from .dispatch import redispatch
 from .plan import load_plan
-from .years import WeatherYear, stress_years
+from .years import DEFAULT_RESOLUTION_H, WeatherYear, stress_years
 
 #: figures of re300.results.tables.summary -> stress.csv columns
 FIGURE_COLUMNS = {"unserved_energy": "unserved_energy_mwh", "renewable_shortfall": "renewable_shortfall_mwh",
@@ -36,7 +36,6 @@ FIGURE_COLUMNS = {"unserved_energy": "unserved_energy_mwh", "renewable_shortfall
                   "net_system_cost": "net_system_cost_krw", "shortfall_penalty": "shortfall_penalty_krw",
                   "objective": "objective_krw", "renewable_available": "renewable_available_mwh",
                   "storage_losses": "storage_losses_mwh"}
-DEFAULT_RESOLUTION_H = 2
 
 
 @dataclass

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: hours per chronological step of a stress year (1 = hourly; README 'Weather stress test')
+DEFAULT_RESOLUTION_H = 2
+
 #: kinds of weather year (see the module docstring); only STRESS_KINDS count in the range and the worst year
 KINDS = ("plan", "typical", "synthetic", "measured")
 STRESS_KINDS = ("synthetic", "measured")
