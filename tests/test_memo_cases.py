@@ -74,16 +74,19 @@ def test_frontier_tornado_cases_and_electrification_in_the_memo(run_with_neighbo
     result = build_memo(run_with_neighbours, langs=("en",))
     md = (result.memo_dir / "memo.en.md").read_text(encoding="utf-8")
     section = md.split("## How much can Honam deliver?")[1].split("\n## ")[0]
-    # the planned 8 GW, absorption limited: RE300 delivered at 162,345 KRW/MWh (net 72,345)
+    # the planned 8 GW, absorption limited: RE300 delivered and met, at 162,345 KRW/MWh (net 72,345)
     assert "Hydrogen sold to industry counted as export (the study's reading): With the planned 8.0 GW corridor " \
-           "(absorption limited) Honam can deliver RE300 at 162,345 KRW/MWh delivered (72,345 KRW/MWh net)." in section
+           "(absorption limited) Honam delivers at most RE300; the highest target of the sweep met in full is RE300, " \
+           "at 162,345 KRW/MWh delivered (72,345 KRW/MWh net)." in section
     # RE300 met from the smallest limited corridor that meets 3.0: 8 GW, with its storage and electrolysis
     assert "RE300 is met from a corridor of 8.0 GW on, with 28.4 GW / 170.4 GWh of batteries and pumped hydro and " \
            "9.8 GW of electrolysis." in section
     # hydrogen not counted: only electricity to the Capital region; RE300 out of reach at the 8 GW tried
+    # delivered 2.2 at the top target, but the highest rung met in full is 2.0: the cost is that rung's
     assert "Only electricity delivered to the Capital region counted: With the planned 8.0 GW corridor (absorption " \
-           "limited) Honam can deliver RE220 at 180,000 KRW/MWh delivered (90,000 KRW/MWh net). RE300 is not met at " \
-           "any corridor tried (up to 8.0 GW); the most delivered is RE220." in section
+           "limited) Honam delivers at most RE220; the highest target of the sweep met in full is RE200, at " \
+           "180,000 KRW/MWh delivered (90,000 KRW/MWh net). RE300 is not met at any corridor tried (up to " \
+           "8.0 GW); the most delivered is RE220." in section
     assert "| 2.0 GW | limited | yes | RE250 | RE271 | 151,234 / 61,234 | 31.5 / 190.0 | 14.2 | 2.0 |" in section
     sens = md.split("## What moves the answer")[1].split("\n## ")[0]
     assert "| 1 | jeonnam_offshore_potential | -3.37 / 0.00 | -0.79 / 0.00 |" in sens

@@ -164,6 +164,7 @@ def _frontier_sentences(limited: pd.DataFrame, lang: str) -> list[str]:
         p = planned.iloc[0]
         out.append(tr("frontier_sentence", lang, planned=shown(PLANNED_CORRIDOR_MW, "gw", lang),
                       share=f"{round(p['delivered_share_at_top_target'] * 100):.0f}",
+                      met=f"{round(p['highest_target_met'] * 100):.0f}",
                       avg=shown(p["average_cost_krw_per_mwh_delivered"], "krw_per_mwh", lang),
                       net=shown(p["net_cost_krw_per_mwh_delivered"], "krw_per_mwh", lang)))
     full = limited[limited["highest_target_met"] >= 3.0 - 1e-9]

@@ -77,14 +77,15 @@ DELIVERABILITY_TEXT: dict[str, dict[str, str]] = {
                    "ko": "호남은 얼마나 송출할 수 있는가: 송출 가능 경계"},
     "frontier_intro": {
         "en": "From the sweep `{sweep}` (`make sweep SWEEP={sweep}`, {members} runs of this scenario: renewable target "
-              "× West-Coast HVDC corridor capacity allowed × absorption rule; frontier.csv). A share is delivered when "
+              "× West-Coast HVDC corridor capacity allowed × absorption rule × hydrogen accounting; frontier.csv). A share is delivered when "
               "Honam's counted renewable energy and 1 + its counted exports both reach it.",
         "ko": "스윕 `{sweep}`(`make sweep SWEEP={sweep}`, 이 시나리오의 {members}개 실행: 재생에너지 목표 × 서해안 HVDC 허용 용량 × "
-              "흡수 규칙; frontier.csv)에서 가져옴. 인정 재생에너지와 1 + 인정 송출량이 모두 그 배율에 도달하면 달성으로 봄."},
+              "흡수 규칙 × 수소 산입 방식; frontier.csv)에서 가져옴. 인정 재생에너지와 1 + 인정 송출량이 모두 그 배율에 도달하면 달성으로 봄."},
     "frontier_sentence": {
-        "en": "With the planned {planned} corridor (absorption limited) Honam can deliver RE{share} at {avg} delivered "
-              "({net} net).",
-        "ko": "계획된 {planned} 송전로(흡수 한도 적용)로 호남은 RE{share}를 공급 전력량 기준 {avg}(순 {net})에 달성할 수 있음."},
+        "en": "With the planned {planned} corridor (absorption limited) Honam delivers at most RE{share}; the highest "
+              "target of the sweep met in full is RE{met}, at {avg} delivered ({net} net).",
+        "ko": "계획된 {planned} 송전로(흡수 한도 적용)로 호남은 최대 RE{share}를 공급함; 스윕에서 완전히 달성된 가장 높은 목표는 "
+              "RE{met}이며, 공급 전력량 기준 {avg}(순 {net})임."},
     "frontier_re300": {
         "en": "RE300 is met from a corridor of {corridor} on, with {storage} / {energy} of batteries and pumped hydro "
               "and {electrolysis} of electrolysis.",
