@@ -21,11 +21,12 @@ import logging
 import numpy as np
 import pandas as pd
 import pytest
-from factories import gen, link, model_data
+from factories import gen, link, model_data, store
 
 from re300.errors import Re300Error
 from re300.model.data import TargetSettings
 from re300.sweep.mga import NearOptimalLP, near_optimal_ranges, plot_ranges, sentences
+from re300.sweep.mga.lp import cost_cap
 from re300.sweep.quantities import default_quantities
 
 pytestmark = pytest.mark.slow  # solves scenarios end to end (make test-fast skips it)
@@ -220,3 +221,30 @@ def test_a_stalled_warm_re_solve_is_redone_from_scratch():
         res = got[(region, s)]
         assert res["ok"] and res["status"] == "Optimal", res
         assert res["values_mw"][f"pv:{region}"] == pytest.approx(mw, abs=1e-3), (region, s)
+
+
+def test_the_slack_applies_to_the_cost_not_to_the_shortfall_penalty(client):
+    """A plan that misses its target at a high penalty (the flagship's situation, priced at 5 million KRW/MWh).
+
+    One region, one snapshot standing for 8,760 h, demand 100 MW; PV (capacity factor 1) new at 100e6 KRW/MW/yr up to
+    20 MW; grid supply 1,000 MW at 50,000 KRW/MWh; a battery new at 100e6 KRW/MW/yr (lossless: useless in one
+    snapshot); renewable target 0.5 x 876 GWh = 438 GWh, missed at 5e6 KRW/MWh.
+      least cost: PV 20 MW (2.0 bn KRW) + grid 80 MW x 8,760 h x 50,000 (35.04 bn) = 37.04 bn KRW/yr;
+      shortfall 438 - 175.2 = 262.8 GWh -> penalty 262,800 MWh x 5e6 = 1,314 bn KRW/yr; objective 1,351.04.
+      cost cap at 5 %: 1.05 x 37.04 + 1,314 = 1,352.892 -> the largest battery costs at most 1.852 bn: 18.52 MW
+      (with the slack on the objective, 5 % of 1,351.04 = 67.55 bn would allow 675.5 MW of useless batteries).
+    """
+    data = model_data(
+        ["a"], {"a": [100.0]},
+        [gen("utility_pv", "a", max_new_mw=20.0, capex=100e6),
+         gen("nonrenewable_supply", "a", renewable=False, existing_mw=1000.0, vom=50_000.0)],
+        [[1.0], [1.0]], storage=[store("battery", "a", max_new_mw=1000.0, max_new_mwh=1000.0, capex_mw=100e6)],
+        weights=[8760.0], targets=TargetSettings(renewable_share=0.5, renewable_slack_krw_per_mwh=5_000_000.0),
+    )
+    assert cost_cap({"objective_bn_krw": 100.0, "penalty_bn_krw": 60.0}, 0.05) == pytest.approx(102.0, rel=1e-6)
+    r = near_optimal_ranges(data, 0.05, default_quantities(data, ("storage_power",)), client, SIMPLEX)
+    assert r.optimum["objective_bn_krw"] == pytest.approx(1351.04, rel=1e-9)
+    assert r.optimum["penalty_bn_krw"] == pytest.approx(1314.0, rel=1e-9)
+    row = r.table().iloc[0]
+    assert row["optimum"] == pytest.approx(0.0, abs=1e-6)
+    assert row["max"] == pytest.approx(18.52, rel=1e-4)

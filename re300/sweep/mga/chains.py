@@ -15,7 +15,7 @@ from re300.errors import Re300Error, SolveError
 
 from ..cluster import scheduler_info
 from ..quantities import Quantity
-from .lp import CAP_TOLERANCE, RESOLVE, NearOptimalLP, error_text, new_result, solve_plan
+from .lp import RESOLVE, NearOptimalLP, cost_cap, error_text, new_result, solve_plan
 from .ranges import Ranges
 
 CHAINS = 2  # warm-started chains of re-solves, one HiGHS instance per worker (chosen by measurement)
@@ -42,9 +42,11 @@ def near_optimal_ranges(data, slack: float, quantities: list[Quantity], client, 
     optimum = runner.least_cost()
     if not optimum["ok"]:
         raise SolveError(f"the least-cost plan could not be solved: {optimum['error']}")
-    cap = (1.0 + slack) * optimum["objective_bn_krw"] + CAP_TOLERANCE * abs(optimum["objective_bn_krw"])
-    say(f"[mga] least cost {optimum['objective_bn_krw'] / 1e3:,.3f} trillion KRW/yr (objective) in {optimum['seconds']:.1f} s; "
-        f"cost cap {cap / 1e3:,.3f} trillion KRW/yr (+{slack:.1%})")
+    cap = cost_cap(optimum, slack)
+    penalty = optimum["penalty_bn_krw"]
+    say(f"[mga] least cost {(optimum['objective_bn_krw'] - penalty) / 1e3:,.3f} trillion KRW/yr net of credits "
+        f"(objective {optimum['objective_bn_krw'] / 1e3:,.3f} with a shortfall penalty of {penalty / 1e3:,.3f}) in "
+        f"{optimum['seconds']:.1f} s; cost cap {(cap - penalty) / 1e3:,.3f} trillion KRW/yr (+{slack:.1%}) + the penalty")
     results = []
     width = len(str(len(jobs)))
     for i, (q, s, res) in enumerate(runner.alternatives(jobs, cap, dict(optimum["slacks"])), 1):

@@ -46,6 +46,29 @@ def _value_map(built, sol) -> dict[int, float]:
     return out
 
 
+def _shortfall_penalty(built, sol) -> float:
+    """The objective's target-shortfall penalty [bn KRW/yr]: Σ c_j x_j over the shortfall columns."""
+    ids = {id(v) for name in (Var.RENEWABLE_SHORTFALL, Var.EXPORT_SHORTFALL) if name in built.lm.variables
+           for v in built.lm.variables[name].items.ravel()}
+    if not ids:
+        return 0.0
+    values = _value_map(built, sol)
+    return float(sum(c * values[id(v)] for coefs, variables in built.lm.objective_terms
+                     for c, v in zip(coefs.tolist(), variables) if id(v) in ids))
+
+
+def cost_cap(optimum: dict, slack: float) -> float:
+    """The cost cap of the near-optimal solves [bn KRW/yr]: (1 + slack) x the least-cost plan's cost without its
+    shortfall penalty, plus that penalty. The penalty is a price on missing a target, not money spent: applying the
+    slack to it would let alternatives spend 5 % of a penalty of many trillion KRW (the flagship's 18.2) on top of
+    5 % of its cost. With every shortfall capped at the least-cost plan's, an alternative's penalty is at most
+    the least-cost plan's, so every alternative costs at most (1 + slack) x the least cost + what it saves on the
+    penalty (nothing where the least-cost plan already misses its target by as little as it can)."""
+    penalty = float(optimum.get("penalty_bn_krw", 0.0))
+    cost = optimum["objective_bn_krw"] - penalty
+    return (1.0 + slack) * cost + penalty + CAP_TOLERANCE * abs(optimum["objective_bn_krw"])
+
+
 def _unserved_terms(built) -> tuple[list, np.ndarray]:
     """The unserved-energy variables [GW] and their weights [h]: Σ w·unserved is the annual unserved energy [GWh]."""
     fam = built.lm.variables.get(Var.UNSERVED)
@@ -57,7 +80,7 @@ def _unserved_terms(built) -> tuple[list, np.ndarray]:
 def new_result(target: Quantity | None, sense: str) -> dict:
     """An empty result record of one solve: the least-cost plan (no target) or `sense` ('min'/'max') of `target`."""
     return {"quantity": target.key if target else "", "sense": sense if target else "least cost", "status": "", "ok": False,
-            "error": "", "objective_bn_krw": np.nan, "values_mw": {}, "slacks": {}, "seconds": 0.0}
+            "error": "", "objective_bn_krw": np.nan, "penalty_bn_krw": 0.0, "values_mw": {}, "slacks": {}, "seconds": 0.0}
 
 
 def _record(out: dict, built, sol, quantities: list[Quantity], objective) -> None:
@@ -68,6 +91,7 @@ def _record(out: dict, built, sol, quantities: list[Quantity], objective) -> Non
         out["error"] = f"HiGHS finished with status '{sol.status}'"
         return
     out["objective_bn_krw"] = float(objective())
+    out["penalty_bn_krw"] = _shortfall_penalty(built, sol)
     out["values_mw"] = {q.key: q.existing_mw + sum(float(np.asarray(sol.values[q.family]).ravel()[i])
                                                     for i in _positions(built, q)) / U.POWER for q in quantities}
     out["slacks"] = {name: float(np.asarray(sol.values[name]).ravel()[0])
