@@ -229,7 +229,9 @@ class RunResults:
     def honam_regions(self) -> list[str]:
         present = list(dict.fromkeys(self.tables["capacity.csv"]["region"]))
         known = [r for r in self.inputs.regions.index if self.region_kind(r) == "honam"]
-        return [r for r in known if r in present] + [r for r in present if r not in known]
+        # an export region (the capital region, whose national-grid supply is a row of capacity.csv) is not Honam
+        return [r for r in known if r in present] + [r for r in present if r not in known
+                                                     and self.region_kind(r) != "export"]
 
     @cached_property
     def export_regions(self) -> list[str]:
