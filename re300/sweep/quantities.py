@@ -20,7 +20,7 @@ LABELS = {
     "onshore_wind": "onshore wind",
     "pv": "solar PV (utility, rooftop and floating)",
     "storage_power": "storage power (batteries, pumped hydro and hydrogen fuel cells)",
-    "hvdc_corridor": "HVDC corridor capacity to the capital region",
+    "hvdc_corridor": "transmission capacity to the capital region (HVDC links and the AC route)",
 }
 
 @dataclass(frozen=True)
