@@ -130,6 +130,7 @@ def test_crossover_turns_a_perturbed_point_into_the_exact_vertex(fake, monkeypat
     assert sol.timings["highs_s"] == pytest.approx(sol.timings["cupdlpx_s"] + sol.timings["crossover_s"])
 
 
+@pytest.mark.slow  # a weather year or a fresh process: 2-3 s; make test-fast stays under a minute
 def test_crossover_runs_in_a_fresh_process(repo_root):
     # In a process where HiGHS has not solved anything yet (the GPU run's case), highspy 1.15.1's Highs.crossover
     # ended the process with a segmentation fault until re300 started HiGHS's thread scheduler first

@@ -185,6 +185,7 @@ def test_kma_hour_beginning_file_is_caught_by_the_sun(tmp_path):
                               "(shifted by -0.99 h) (expected KMA stamps at the end of the hour, in KST)")
 
 
+@pytest.mark.slow  # a weather year or a fresh process: 2-3 s; make test-fast stays under a minute
 def test_kma_missing_hour_and_gaps(tmp_path):
     folder = tmp_path / "measured"
     df = kma_frame()
@@ -255,6 +256,7 @@ def test_kma_encoding_year_and_columns(tmp_path):
                               "or weather source 'embedded')")
 
 
+@pytest.mark.slow  # a weather year or a fresh process: 2-3 s; make test-fast stays under a minute
 def test_measured_tables_are_checked(tmp_path):
     inputs = tmp_path / "inputs"
     shutil.copytree(INPUTS, inputs)
@@ -332,6 +334,7 @@ def test_offshore_anomaly_follows_the_station_and_keeps_the_mean(shipped):
     assert np.array_equal(tied.wind_speed[:, k], plain.wind_speed[:, k])
 
 
+@pytest.mark.slow  # a weather year or a fresh process: 2-3 s; make test-fast stays under a minute
 def test_measured_capacity_factors_and_cache(tmp_path):
     cf = capacity_factors(INPUTS, PAIRS, 2025, cache_dir=tmp_path, source="measured")
     syn = capacity_factors(INPUTS, PAIRS, 2025, cache_dir=tmp_path)
@@ -488,6 +491,7 @@ def test_demand_report_against_published_figures(tables):
 
 
 # ------------------------------------------------------------------------------------------------- pipeline
+@pytest.mark.slow  # a weather year or a fresh process: 2-3 s; make test-fast stays under a minute
 def test_measured_scenario_hashes_the_measured_files(tmp_path):
     from re300.config import load_scenario
     from re300.run import Phases, prepare

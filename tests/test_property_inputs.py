@@ -220,6 +220,7 @@ def _encodable(text: str) -> bool:
     return True
 
 
+@pytest.mark.slow  # a weather year or a fresh process: 2-3 s; make test-fast stays under a minute
 @SETTINGS
 @given(defects=st.lists(table_defects(), min_size=1, max_size=2))
 def test_input_tables_with_random_defects_load_or_fail_clearly(workdir, defects):

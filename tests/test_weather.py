@@ -48,6 +48,7 @@ def test_shape_index_and_range(cf):
     assert cf.to_numpy().min() >= 0.0 and cf.to_numpy().max() <= 1.0
 
 
+@pytest.mark.slow  # a weather year or a fresh process: 2-3 s; make test-fast stays under a minute
 def test_leap_year_drops_feb29(tmp_path):
     cf = capacity_factors(INPUTS, [("utility_pv", "jeonnam")], weather_year=2024, cache_dir=tmp_path)
     assert len(cf) == 8760

@@ -140,6 +140,7 @@ def test_wind_persistence_winter_maximum_and_local_gusts(sampled):
     assert dynamics.lag1(hub) > 0.93 > dynamics.lag1(surface)
 
 
+@pytest.mark.slow  # a weather year or a fresh process: 2-3 s; make test-fast stays under a minute
 def test_typical_year_keeps_its_targets_and_sampled_years_vary(tables):
     """The typical year: monthly GHI at its calibration target and the exact mean wind; sampled years: their own
     level, with an inter-annual spread of annual mean wind of ~5 % (wind_year_sd) and of annual GHI of ~3-4 %."""
