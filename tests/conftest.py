@@ -73,7 +73,7 @@ def quick_run_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def flagship_run(tmp_path_factory) -> Path:
-    """models/re300_2050.yaml as shipped (24 typical days + 1 extreme day, 12 segments): about 15 s."""
+    """models/re300_2050.yaml as shipped (24 typical days + 2 extreme days, 12 segments): about 15 s."""
     return _solve(tmp_path_factory, "re300_2050", "re300_2050.yaml")
 
 

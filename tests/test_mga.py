@@ -110,7 +110,8 @@ def test_corridor_ranges_match_the_hand_worked_bounds(client, tmp_path):
     np.testing.assert_allclose(t[["min", "optimum", "max"]].to_numpy(),
                                [[50, 50, 51.5], [37, 40, 40], [10, 10, 13], [200, 200, 200]], atol=1e-3)
     text = sentences(t, 0.05, qs)
-    assert text[1].startswith("Every plan within 5 % of least cost builds at least 37 MW of new HVDC corridor")
+    assert text[1].startswith("Every plan within 5 % of least cost builds at least 37 MW of new transmission capacity "
+                              "to the capital region (HVDC links and the AC route) on the l_a corridor")
     assert "on the l_a corridor (Honam to Capital)" in text[1]
     assert "No plan can add" in text[3]
     plot_ranges(t, 0.05, "test", "note", tmp_path / "ranges.png")

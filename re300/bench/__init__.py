@@ -2,8 +2,8 @@
 outputs/bench/bench.json and bench.md.
 
 Each case runs in a fresh process (so peak RSS is that run's own) with outputs under outputs/bench/runs/.
-Default cases: `quick` (2 weeks), the flagship `re300_2050` (24 typical days + the peak-demand day, each in 12
-segments: 300 snapshots), the same with HiPO (`re300_2050-hipo`; `<case>-<method>` runs any case with another HiGHS
+Default cases: `quick` (2 weeks), the flagship `re300_2050` (24 typical days + the peak-demand and least-wind
+days, each in 12 segments: 312 snapshots), the same with HiPO (`re300_2050-hipo`; `<case>-<method>` runs any case with another HiGHS
 method), on one week (`re300_2050_week28`), the five-period `pathway` on representative days, and on the full year
 (`re300_2050_full`, HiGHS time limit `--full-time-limit`, with interior point (IPX) and with HiPO), and the same LP
 through PyPSA (`pypsa:<case>`, built from that run's results.nc inputs: `pypsa:quick` and the week and full-year

@@ -1,5 +1,5 @@
 """What a run modelled of the year, in words for captions (from the manifest's resolved `time` section and the run's
-calendar.csv): "24 typical days + 1 extreme day, 12 segments, mapped onto the calendar", "2 modelled weeks ...",
+calendar.csv): "24 typical days + 2 extreme days, 12 segments, mapped onto the calendar", "2 modelled weeks ...",
 "all 8,760 hours"."""
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class Horizon:
     calendar_days: int = 365  # a multi-year plan's typical days map onto several weather years one after another
 
     def text(self, lang: str) -> str:
-        """The horizon in a few words, e.g. '24 typical days + 1 extreme day, 12 segments per day, mapped onto the
+        """The horizon in a few words, e.g. '24 typical days + 2 extreme days, 12 segments per day, mapped onto the
         365 days of the calendar'."""
         if self.mode == "representative":
             key = "hz_extreme" if self.extreme_days == 1 else "hz_extremes"
