@@ -40,9 +40,14 @@ def run_with_neighbours(quick_run_dir, tmp_path):
     manifest = json.loads((run / "manifest.json").read_text())
     state = json.dumps({"sweep": "x", "base": "/somewhere/models/quick.yaml", "members": {}})
     frontier = outputs / "sweeps" / "deliverability"
-    frontier.mkdir(parents=True)
+    member = frontier / "members" / "m2"  # a member reads the run's inputs and its own scenario file
+    member.mkdir(parents=True)
+    (member / "manifest.json").write_text(json.dumps({"input_hash": "f" * 64, "input_hashes": {
+        **manifest["input_hashes"], "outputs/sweeps/deliverability/members/m2.yaml": "0" * 64}}))
+    frontier_state = json.dumps({"sweep": "deliverability", "base": "/somewhere/models/quick.yaml",
+                                 "members": {"m2": {"status": "solved", "run_dir": str(member)}}})
     FRONTIER.to_csv(frontier / "frontier.csv", index=False)
-    (frontier / "sweep_state.json").write_text(state)
+    (frontier / "sweep_state.json").write_text(frontier_state)
     sens = outputs / "sweeps" / "sensitivity"
     sens.mkdir(parents=True)
     (sens / "sweep_state.json").write_text(state)
@@ -66,7 +71,8 @@ def run_with_neighbours(quick_run_dir, tmp_path):
     s.loc[s["metric"] == "total_system_cost", "value"] = 4.321e13
     s.loc[s["metric"] == "average_cost_per_mwh_delivered", "value"] = 198765.0
     s.to_csv(private / "summary.csv", index=False)
-    (private / "manifest.json").write_text(json.dumps({"input_hash": manifest["input_hash"]}))
+    (private / "manifest.json").write_text(json.dumps({"input_hash": "e" * 64, "input_hashes": {  # run's files + its own
+        **manifest["input_hashes"], "models/quick_private.yaml": "1" * 64}}))
     return run
 
 
@@ -93,6 +99,23 @@ def test_frontier_tornado_cases_and_electrification_in_the_memo(run_with_neighbo
     assert "| 2 | discount_rate | -2.25 / 6.17 | 0.00 / 0.00 |" in sens
     assert "| private financing: 7 % real discount rate | 43.21 |" in sens and "| 198,765 |" in sens
     assert "| 2.2 × | 141.9 | 1.31 | 2.20 | 374,000 | 11.0 |" in sens
+
+
+def test_neighbours_on_the_same_inputs_are_not_stale_and_a_changed_table_is_named(run_with_neighbours):
+    """A companion or sweep member reads the run's input files plus its own scenario file: same inputs. One input
+    table read with other contents is named in the warning (the file, not a hash)."""
+    md = (build_memo(run_with_neighbours, langs=("en",)).memo_dir / "memo.en.md").read_text(encoding="utf-8")
+    assert "▲ The sweep's runs read other contents" not in md and "Solved on other input files" not in md
+    table = next(k for k in json.loads((run_with_neighbours / "manifest.json").read_text())["input_hashes"]
+                 if k.startswith("inputs/"))
+    for f in (run_with_neighbours.parent / "quick_private" / "manifest.json",
+              run_with_neighbours.parent / "sweeps" / "deliverability" / "members" / "m2" / "manifest.json"):
+        m = json.loads(f.read_text())
+        m["input_hashes"][table] = "2" * 64
+        f.write_text(json.dumps(m))
+    md = (build_memo(run_with_neighbours, langs=("en",)).memo_dir / "memo.en.md").read_text(encoding="utf-8")
+    assert f"▲ The sweep's runs read other contents of {table} than this run: rerun the sweep." in md
+    assert f"Solved on other input files than this run (rerun them): quick_private ({table})" in md
 
 
 def test_without_neighbours_the_memo_says_how_to_compute_them(quick_run_dir, copy_run):

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from re300.results.manifest import different_inputs
+
 from .document import Figure, Heading, Paragraph, Table
 from .headline import HeadlineValue
 from .numbers import number, shown
@@ -125,7 +127,7 @@ class Frontier:
     folder: Path
     table: pd.DataFrame
     members: int
-    input_hash: str
+    stale_files: list[str]  # input files a member read with other contents than this run (empty = same inputs)
 
 
 def find_frontier(run: RunResults, name: str = FRONTIER_SWEEP) -> Frontier | None:
@@ -139,12 +141,13 @@ def find_frontier(run: RunResults, name: str = FRONTIER_SWEEP) -> Frontier | Non
     if Path(str(state.get("base", ""))).stem != run.scenario:
         return None
     done = [m for m in state.get("members", {}).values() if m.get("status") in ("solved", "complete")]
-    hashes = set()
+    stale: set[str] = set()
+    own = run.manifest.get("input_hashes", {})
     for m in done:
         manifest = Path(m.get("run_dir", "")) / "manifest.json"
         if manifest.is_file():
-            hashes.add(json.loads(manifest.read_text(encoding="utf-8")).get("input_hash", ""))
-    return Frontier(folder, pd.read_csv(table_file), len(done), ",".join(sorted(hashes)))
+            stale.update(different_inputs(own, json.loads(manifest.read_text(encoding="utf-8")).get("input_hashes", {})))
+    return Frontier(folder, pd.read_csv(table_file), len(done), sorted(stale))
 
 
 def _absorption(case: str) -> str:
@@ -188,9 +191,8 @@ def frontier_blocks(run: RunResults, lang: str, fig_dir: Path) -> list:
     t = fr.table.assign(absorption=[_absorption(c) for c in fr.table["case"]],
                         hydrogen=[_hydrogen_counted(c) for c in fr.table["case"]])
     blocks.append(Paragraph(tr("frontier_intro", lang, sweep=FRONTIER_SWEEP, members=fr.members)))
-    if fr.input_hash and fr.input_hash != run.manifest.get("input_hash", ""):
-        blocks.append(Paragraph("▲ " + tr("frontier_stale", lang, sweep_hash=fr.input_hash[:16],
-                                         run_hash=str(run.manifest.get("input_hash", ""))[:16]), css="warning"))
+    if fr.stale_files:
+        blocks.append(Paragraph("▲ " + tr("frontier_stale", lang, files=", ".join(fr.stale_files)), css="warning"))
     for counted in (True, False):
         limited = t[(t["absorption"] == "limited") & (t["hydrogen"] == counted)].sort_values("corridor_allowed_mw")
         if limited.empty:

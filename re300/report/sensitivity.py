@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from re300.results.manifest import different_inputs
+
 from .document import Figure, Heading, Paragraph, Table
 from .numbers import number
 from .runcsv import RunResults
@@ -35,7 +37,7 @@ TORNADO_FIGURES = ("total_system_cost", "renewable_ratio")
 class Companion:
     label: str
     summary: pd.Series
-    input_hash: str
+    stale_files: list[str]  # input files it read with other contents than this run
     base_scenario: str
 
 
@@ -72,7 +74,8 @@ def companions(run: RunResults, lang: str) -> list[Companion]:
         if s is None or folder.resolve() == run.run_dir.resolve():
             continue
         m = _manifest(folder)
-        out.append(Companion(tr(key, lang), s, str(m.get("input_hash", "")), pattern.format(s=run.scenario)))
+        stale = different_inputs(run.manifest.get("input_hashes", {}), m.get("input_hashes", {}))
+        out.append(Companion(tr(key, lang), s, stale, pattern.format(s=run.scenario)))
     return out
 
 
@@ -93,8 +96,8 @@ def cases_table(run: RunResults, lang: str) -> list:
     stale = []
     for c in found:
         rows.append(_case_row(c.label, c.summary, lang))
-        if c.input_hash and c.input_hash != run.manifest.get("input_hash", ""):
-            stale.append(c.base_scenario)
+        if c.stale_files:
+            stale.append(f"{c.base_scenario} ({', '.join(c.stale_files)})")
     headers = [tr(k, lang) for k in ("cs_col_case", "cs_col_cost", "cs_col_net", "cs_col_avg", "cs_col_ratio", "cs_col_short")]
     blocks: list = [Table(headers, rows, tr("cases_caption", lang), numeric=[False, True, True, True, True, True])]
     if stale:

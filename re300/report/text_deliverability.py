@@ -94,8 +94,8 @@ DELIVERABILITY_TEXT: dict[str, dict[str, str]] = {
         "en": "RE300 is not met at any corridor tried (up to {corridor}); the most delivered is RE{share}.",
         "ko": "시도한 어떤 송전로 용량(최대 {corridor})에서도 RE300에 이르지 못함; 최대 달성은 RE{share}."},
     "frontier_stale": {
-        "en": "The sweep used other input files than this run (input hash {sweep_hash} vs {run_hash}): rerun it.",
-        "ko": "스윕이 이 실행과 다른 입력 파일을 사용함(입력 해시 {sweep_hash} vs {run_hash}): 다시 실행하십시오."},
+        "en": "The sweep's runs read other contents of {files} than this run: rerun the sweep.",
+        "ko": "스윕 실행이 이 실행과 다른 내용의 {files}을(를) 읽었음: 스윕을 다시 실행하십시오."},
     "frontier_none": {
         "en": "Not computed for this run: `make sweep SWEEP=deliverability` runs the frontier of the flagship "
               "(renewable share × HVDC corridor × absorption) and the memo then shows it here.",

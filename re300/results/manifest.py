@@ -24,6 +24,7 @@ from typing import Any
 from re300.csvtable import file_sha256
 
 __all__ = [
+    "different_inputs",
     "file_sha256",
     "hash_files",
     "package_versions",
@@ -157,3 +158,12 @@ def write_manifest(path: str | os.PathLike, **sections: Any) -> Path:
         if tmp.exists():
             tmp.unlink()
     return path
+
+
+def different_inputs(run_hashes: Mapping[str, str], other_hashes: Mapping[str, str]) -> list[str]:
+    """The files two runs read with different contents: every path both `input_hashes` maps name with another sha256,
+    and every input table (under inputs/) only one of them read. A companion case or a sweep member adds its own
+    scenario file on top of the run's; that file alone does not make them differ."""
+    shared = sorted(k for k in set(run_hashes) & set(other_hashes) if run_hashes[k] != other_hashes[k])
+    tables = sorted(k for k in set(run_hashes) ^ set(other_hashes) if k.startswith("inputs/"))
+    return shared + tables
