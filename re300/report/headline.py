@@ -42,9 +42,10 @@ def grid_emission_factor(run: RunResults) -> tuple[float, str]:
 
 
 def new_capacity(run: RunResults, kind: str = "power") -> pd.DataFrame:
-    """capacity.csv rows of `kind` whose new capacity is at least MIN_SHOWN_MW (MW) / MIN_SHOWN_MW (MWh)."""
+    """capacity.csv rows of `kind` in Honam whose new capacity is at least MIN_SHOWN_MW (MW) / MIN_SHOWN_MW (MWh).
+    An export region's rows (the capital region's national-grid supply) are not Honam builds."""
     c = run["capacity.csv"]
-    c = c[(c["kind"] == kind) & (c["new"] >= MIN_SHOWN_MW)]
+    c = c[(c["kind"] == kind) & (c["new"] >= MIN_SHOWN_MW) & ~c["region"].isin(run.export_regions)]
     return c.reset_index(drop=True)
 
 
