@@ -8,7 +8,7 @@
 #   scripts/gpu_check.sh                  # about 5-7 minutes; prints every figure, and copies them to $OUT if set
 #
 # Steps: build cuPDLPx and its Python module from the bundle (skipped if `import cupdlpx` already works); install
-# the wheels and re300 into /tmp/site (pip --no-index); the CPU tests of the GPU path and `pytest -m gpu`; the
+# the wheels and re300 into a scratch folder (mktemp -d; pip --no-index); the CPU tests of the GPU path and `pytest -m gpu`; the
 # full-year flagship `re300 solve models/re300_2050_full.yaml` (phase table, objective against the HiGHS reference,
 # quality); then, while the time budget lasts, scripts/gpu_measure.py (tolerances against IPX on the flagship and
 # on the full year, crossover on the full year with a time limit).
@@ -19,7 +19,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
 T0=$(date +%s)
 BUDGET="${CHECK_BUDGET_S:-450}"
-LOG_DIR="${OUT:-/tmp/gpu_check}"
+SCRATCH="$(mktemp -d -t re300-gpu.XXXXXX)"   # build, site-packages and outputs of this check
+LOG_DIR="${OUT:-$SCRATCH/log}"
 mkdir -p "$LOG_DIR"
 LOG="$LOG_DIR/gpu_check.log"
 exec > >(tee "$LOG") 2>&1
@@ -53,7 +54,7 @@ if $PY -c "import cupdlpx" 2>/dev/null; then
   echo "cupdlpx already importable: $($PY -c 'import cupdlpx; print(cupdlpx.__version__, cupdlpx.__file__)')"
 else
   [ -f .gpu/cupdlpx-src.tar.gz ] || fail ".gpu/cupdlpx-src.tar.gz missing (copy shared/gpu/cupdlpx-src.tar.gz there)"
-  B=/tmp/cupdlpx-build; rm -rf "$B"; mkdir -p "$B"
+  B="$SCRATCH/cupdlpx-build"; mkdir -p "$B"
   tar xzf .gpu/cupdlpx-src.tar.gz -C "$B" || fail "cannot unpack the bundle"
   t=$(date +%s)
   (cd "$B/cupdlpx-offline" && BUILD_PYTHON=1 ./build_h200.sh > "$LOG_DIR/cupdlpx_build.log" 2>&1) \
@@ -62,12 +63,12 @@ else
   echo "built in $(( $(date +%s) - t )) s"
 fi
 
-stage "re300 and its wheels into /tmp/site (no network)"
+stage "re300 and its wheels into $SCRATCH/site (no network)"
 ls .whl/*.whl >/dev/null 2>&1 || fail ".whl/ holds no wheels (run scripts/gpu_wheels.sh where there is network)"
-$PY -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl \
+$PY -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target "$SCRATCH/site" .whl/*.whl \
   || fail "pip could not install the wheels"
-export PYTHONPATH="$ROOT:/tmp/site${PYTHONPATH:+:$PYTHONPATH}"
-if ! $PY -m pip install -q --no-index --no-deps --no-build-isolation --no-compile --no-cache-dir --target /tmp/site-re300 . ; then
+export PYTHONPATH="$ROOT:$SCRATCH/site${PYTHONPATH:+:$PYTHONPATH}"
+if ! $PY -m pip install -q --no-index --no-deps --no-build-isolation --no-compile --no-cache-dir --target "$SCRATCH/site-re300" . ; then
   echo "(re300 not installed as a package; it runs from the checkout on PYTHONPATH)"
 fi
 $PY - <<'EOF' || fail "imports"
@@ -88,10 +89,9 @@ $PY -m pytest -m gpu -q -rA -s -p no:cacheprovider tests/test_cupdlpx_gpu.py 2>&
 GPU_RC=${PIPESTATUS[0]}
 
 stage "full hourly year: re300 solve models/re300_2050_full.yaml"
-rm -rf /tmp/gpu_out
-$PY -m re300.cli solve models/re300_2050_full.yaml --output-dir /tmp/gpu_out 2>&1 | grep -v "^ *[0-9]\+ \+[0-9]" | tail -n 40
+$PY -m re300.cli solve models/re300_2050_full.yaml --output-dir "$SCRATCH/out" 2>&1 | grep -v "^ *[0-9]\+ \+[0-9]" | tail -n 40
 FULL_RC=${PIPESTATUS[0]}
-M=/tmp/gpu_out/re300_2050_full/manifest.json
+M="$SCRATCH/out/re300_2050_full/manifest.json"
 if [ -f "$M" ]; then
   cp "$M" "$LOG_DIR/manifest_full.json"
   $PY - "$M" <<'EOF'
