@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .text import tr
+
 STRESS_DIR = "stress"
 STRESS_FILE = "stress.csv"
 STRESS_KINDS = ("synthetic", "measured")
@@ -99,30 +101,6 @@ def stress_summary(table: pd.DataFrame) -> StressSummary:
         curtailment_min=float(ok["curtailment_mwh"].min()), curtailment_max=float(ok["curtailment_mwh"].max()))
 
 
-# ---- words ------------------------------------------------------------------------------------------------------
-TEXT = {
-    "label": {"en": "Weather stress test", "ko": "기상 스트레스 테스트"},
-    "not_tested": {"en": "not stress-tested (run `re300 stress {run}` to re-dispatch this plan on many weather years)",
-                   "ko": "스트레스 테스트 안 함 (`re300 stress {run}`으로 여러 기상 연도에 재급전)"},
-    "range": {"en": "{n} weather years ({what}), chronological {k}-h steps: total cost {lo}–{hi} {unit} (the plan "
-                    "as solved: {plan}); {short} of {n} years miss a target or leave demand unserved",
-              "ko": "기상 {n}개 연도({what}), {k}시간 단위 연속 운전: 총비용 {lo}–{hi} {unit} (계획 당시 {plan}); "
-                    "{n}개 연도 중 {short}개 연도에서 목표 미달 또는 공급 부족"},
-    "what": {"en": "{syn} synthetic{meas}", "ko": "합성 {syn}개{meas}"},
-    "meas": {"en": " + measured {years}", "ko": " + 실측 {years}"},
-    "worst": {"en": "worst year: {name} (wind CF {wind}, solar CF {solar}): renewable shortfall {re}, export shortfall "
-                    "{ex}, unserved {un}, non-renewable supply {nonre}, total cost {cost}",
-              "ko": "최악 연도: {name} (풍력 이용률 {wind}, 태양광 이용률 {solar}): 재생에너지 목표 미달 {re}, 송전 목표 미달 "
-                    "{ex}, 공급 부족 {un}, 비재생 공급 {nonre}, 총비용 {cost}"},
-    "ranges": {"en": "over the stress years: non-renewable supply {nlo}–{nhi} TWh, curtailment {clo}–{chi} TWh",
-               "ko": "스트레스 연도 범위: 비재생 공급 {nlo}–{nhi} TWh, 출력제한 {clo}–{chi} TWh"},
-    "failed": {"en": "not solved: {names}", "ko": "풀리지 않음: {names}"},
-}
-
-
-def text(key: str, lang: str, **values) -> str:
-    return TEXT[key][lang].format(**values)
-
 
 def _twh(mwh: float, lang: str) -> str:
     return f"{mwh / 1e6:,.2f} TWh"
@@ -142,30 +120,30 @@ def _pct(x: float) -> str:
 
 def summary_lines(s: StressSummary, lang: str = "en") -> list[str]:
     """The summary as sentences: the range, the worst year, the ranges of supply and curtailment."""
-    meas = text("meas", lang, years=", ".join(m.split("-")[-1] for m in s.measured)) if s.measured else ""
+    meas = tr("st_meas", lang, years=", ".join(m.split("-")[-1] for m in s.measured)) if s.measured else ""
     w = s.worst
     lines = [
-        text("range", lang, n=s.years, what=text("what", lang, syn=s.synthetic, meas=meas), k=s.resolution_hours,
+        tr("st_range", lang, n=s.years, what=tr("st_what", lang, syn=s.synthetic, meas=meas), k=s.resolution_hours,
              lo=f"{s.cost_min / 1e12:,.2f}", hi=f"{s.cost_max / 1e12:,.2f}", unit=_unit(lang),
              plan=_tn(s.plan_cost, lang), short=s.short_years),
-        text("worst", lang, name=w["name"], wind=_pct(w["wind_cf"]), solar=_pct(w["solar_cf"]),
+        tr("st_worst", lang, name=w["name"], wind=_pct(w["wind_cf"]), solar=_pct(w["solar_cf"]),
              re=_twh(w["renewable_shortfall_mwh"], lang), ex=_twh(w["export_shortfall_mwh"], lang),
              un=_twh(w["unserved_energy_mwh"], lang), nonre=_twh(w["nonrenewable_supply_mwh"], lang),
              cost=_tn(w["total_system_cost_krw"], lang)),
-        text("ranges", lang, nlo=f"{s.nonrenewable_min / 1e6:,.2f}", nhi=f"{s.nonrenewable_max / 1e6:,.2f}",
+        tr("st_ranges", lang, nlo=f"{s.nonrenewable_min / 1e6:,.2f}", nhi=f"{s.nonrenewable_max / 1e6:,.2f}",
              clo=f"{s.curtailment_min / 1e6:,.2f}", chi=f"{s.curtailment_max / 1e6:,.2f}"),
     ]
     if s.failed:
-        lines.append(text("failed", lang, names=", ".join(s.failed)))
+        lines.append(tr("st_failed", lang, names=", ".join(s.failed)))
     return lines
 
 
 def memo_row(run_dir: str | Path, lang: str) -> tuple[str, str, list[str]]:
     """The memo's headline row: the range and the worst year, or 'not stress-tested'."""
     table = read_stress(run_dir)
-    label = text("label", lang)
+    label = tr("st_label", lang)
     if table is None:
-        return label, text("not_tested", lang, run=Path(run_dir).resolve().name), []
+        return label, tr("st_not_tested", lang, run=Path(run_dir).resolve().name), []
     lines = summary_lines(stress_summary(table), lang)
     return label, lines[0], lines[1:]
 

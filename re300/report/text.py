@@ -520,6 +520,8 @@ def tr(key: str, lang: str, **values) -> str:
 
 from .text_deliverability import DELIVERABILITY_TEXT  # noqa: E402  (more tables of the same registry)
 from .text_sensitivity import SENSITIVITY_TEXT  # noqa: E402
+from .text_stress import STRESS_TEXT  # noqa: E402
 
 TEXT.update(DELIVERABILITY_TEXT)
 TEXT.update(SENSITIVITY_TEXT)
+TEXT.update(STRESS_TEXT)
