@@ -12,9 +12,12 @@ def da(values, dims, coords, units, description):
 
 
 def grid(frame: pd.DataFrame, techs, regions, values, fill=np.nan):
-    """Scatter per-row values (rows of `frame`, optional trailing dims) onto a technology x region grid."""
-    values = np.asarray(values, float)
-    out = np.full((len(techs), len(regions)) + values.shape[1:], fill)
+    """Scatter per-row values (rows of `frame`, optional trailing dims) onto a technology x region grid; float, or
+    object where the values are (text columns, e.g. a bound's status)."""
+    values = np.asarray(values)
+    dtype = object if values.dtype == object else float
+    values = values.astype(dtype)
+    out = np.full((len(techs), len(regions)) + values.shape[1:], fill, dtype=dtype)
     ti = np.array([techs.index(t) for t in frame["technology"]], dtype=np.int64)
     ri = np.array([regions.index(r) for r in frame["region"]], dtype=np.int64)
     if len(ti):

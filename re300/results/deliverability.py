@@ -11,6 +11,8 @@ from re300.model import units as U
 from re300.model.data import Adequacy
 from re300.model.names import Row, Var
 
+from .arrays import grid as _grid
+
 FRAME_COLUMNS = {  # optional frame columns stored per asset: column -> (unit, description)
     "capacity_credit": ("1", "share of capacity counted as firm in the adequacy rule"),
     "max_new_status": ("1", "where the upper bound on new capacity comes from (found / estimate / scenario lever)"),
@@ -21,14 +23,6 @@ STORAGE_COLUMNS = {
     "sale_price_krw_per_mwh": ("KRW/MWh", "price of the stored medium sold out of storage (per MWh of the medium)"),
     "sale_max_mwh_per_yr": ("MWh/yr", "largest quantity of the stored medium sold per year"),
 }
-
-
-def _grid(frame, techs, regions, values, fill):
-    values = np.asarray(values)
-    out = np.full((len(techs), len(regions)) + values.shape[1:], fill, dtype=values.dtype if values.dtype == object else float)
-    for i, (t, r) in enumerate(zip(frame["technology"], frame["region"])):
-        out[techs.index(t), regions.index(r)] = values[i]
-    return out
 
 
 def add_inputs(ds: xr.Dataset, data, techs: list[str]) -> None:
