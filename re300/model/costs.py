@@ -142,6 +142,17 @@ class CostLedger:
         period = np.array([it[4] for it in self.items], dtype=np.int64)
         return float(np.sum(self.annual(values) * self.weight[period]))
 
+    def present_value_of(self, values: dict[str, np.ndarray], families) -> float:
+        """Σ_p W_p · the annual parts on the variable families `families` [bn KRW], e.g. the objective's price on
+        the target shortfalls."""
+        period = np.array([it[4] for it in self.items], dtype=np.int64)
+        total = 0.0
+        for part in self.parts:
+            if part.family in families and len(part.item):
+                amount = part.annual * np.asarray(values[part.family], float).ravel()[part.position]
+                total += float(np.sum(amount * self.weight[period[part.item]]))
+        return total
+
     def _resolve(self, lab: CostLabels, shape) -> tuple[np.ndarray, np.ndarray]:
         """(annual, item index) arrays of a label over a block of `shape` (with a trailing period axis if period is
         None)."""

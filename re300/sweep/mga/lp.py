@@ -47,14 +47,8 @@ def _value_map(built, sol) -> dict[int, float]:
 
 
 def _shortfall_penalty(built, sol) -> float:
-    """The objective's target-shortfall penalty [bn KRW/yr]: Σ c_j x_j over the shortfall columns."""
-    ids = {id(v) for name in (Var.RENEWABLE_SHORTFALL, Var.EXPORT_SHORTFALL) if name in built.lm.variables
-           for v in built.lm.variables[name].items.ravel()}
-    if not ids:
-        return 0.0
-    values = _value_map(built, sol)
-    return float(sum(c * values[id(v)] for coefs, variables in built.lm.objective_terms
-                     for c, v in zip(coefs.tolist(), variables) if id(v) in ids))
+    """The objective's target-shortfall penalty [bn KRW/yr], read from the labelled cost ledger."""
+    return built.costs.present_value_of(sol.values, (Var.RENEWABLE_SHORTFALL, Var.EXPORT_SHORTFALL))
 
 
 def cost_cap(optimum: dict, slack: float) -> float:
