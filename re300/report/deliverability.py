@@ -19,7 +19,7 @@ from re300.results.manifest import different_inputs
 from .document import Figure, Heading, Paragraph, Table
 from .headline import HeadlineValue
 from .numbers import number, shown
-from .runcsv import RunResults
+from .runcsv import RunResults, sweep_beside
 from .text import tr
 
 Row = tuple[str, str, list[str]]
@@ -133,13 +133,11 @@ class Frontier:
 def find_frontier(run: RunResults, name: str = FRONTIER_SWEEP) -> Frontier | None:
     """The sweep `name` beside this run (outputs/sweeps/<name>/ next to outputs/<scenario>/) when its base scenario is
     this run's scenario; None otherwise."""
-    folder = run.run_dir.resolve().parent / "sweeps" / name
-    state_file, table_file = folder / "sweep_state.json", folder / "frontier.csv"
-    if not (state_file.is_file() and table_file.is_file()):
+    folder = sweep_beside(run, name)
+    if folder is None or not (folder / "frontier.csv").is_file():
         return None
-    state = json.loads(state_file.read_text(encoding="utf-8"))
-    if Path(str(state.get("base", ""))).stem != run.scenario:
-        return None
+    table_file = folder / "frontier.csv"
+    state = json.loads((folder / "sweep_state.json").read_text(encoding="utf-8"))
     done = [m for m in state.get("members", {}).values() if m.get("status") in ("solved", "complete")]
     stale: set[str] = set()
     own = run.manifest.get("input_hashes", {})

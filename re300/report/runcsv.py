@@ -312,3 +312,13 @@ def load_run(run_dir) -> RunResults:
         for m in SUMMARY_METRICS:
             view.metric(m)
     return run
+
+
+def sweep_beside(run: RunResults, name: str) -> Path | None:
+    """outputs/sweeps/<name>/ beside the run's folder when its base scenario is this run's scenario, else None."""
+    folder = run.run_dir.resolve().parent / "sweeps" / name
+    state = folder / "sweep_state.json"
+    if not state.is_file():
+        return None
+    base = Path(str(json.loads(state.read_text(encoding="utf-8")).get("base", ""))).stem
+    return folder if base == run.scenario else None

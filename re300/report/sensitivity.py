@@ -23,7 +23,7 @@ from re300.results.manifest import different_inputs
 
 from .document import Figure, Heading, Paragraph, Table
 from .numbers import number
-from .runcsv import RunResults
+from .runcsv import RunResults, sweep_beside
 from .text import tr
 
 # companion cases of a scenario: (folder name, text key of its label); {s} is this run's scenario name
@@ -54,16 +54,6 @@ def _summary(folder: Path) -> pd.Series | None:
 def _manifest(folder: Path) -> dict:
     f = folder / "manifest.json"
     return json.loads(f.read_text(encoding="utf-8")) if f.is_file() else {}
-
-
-def _sweep(run: RunResults, name: str) -> Path | None:
-    """outputs/sweeps/<name>/ when its base scenario is this run's."""
-    folder = run.run_dir.resolve().parent / "sweeps" / name
-    state = folder / "sweep_state.json"
-    if not state.is_file():
-        return None
-    base = Path(str(json.loads(state.read_text(encoding="utf-8")).get("base", ""))).stem
-    return folder if base == run.scenario else None
 
 
 def companions(run: RunResults, lang: str) -> list[Companion]:
@@ -106,7 +96,7 @@ def cases_table(run: RunResults, lang: str) -> list:
 
 
 def tornado_blocks(run: RunResults, lang: str, fig_dir: Path) -> list:
-    folder = _sweep(run, SENSITIVITY_SWEEP)
+    folder = sweep_beside(run, SENSITIVITY_SWEEP)
     if folder is None or not (folder / "tornado_ranking.csv").is_file():
         return [Paragraph(tr("tornado_none", lang))]
     rank = pd.read_csv(folder / "tornado_ranking.csv")
@@ -131,7 +121,7 @@ def tornado_blocks(run: RunResults, lang: str, fig_dir: Path) -> list:
 
 
 def electrification_blocks(run: RunResults, lang: str) -> list:
-    folder = _sweep(run, ELECTRIFICATION_SWEEP)
+    folder = sweep_beside(run, ELECTRIFICATION_SWEEP)
     if folder is None or not (folder / "summary.csv").is_file():
         return [Paragraph(tr("electrification_none", lang))]
     t = pd.read_csv(folder / "summary.csv")
