@@ -161,15 +161,8 @@ def new_capacity_limit_constraint(ctx, builds: Builds, labels, limit, unit: str 
             if len(on) == 1 and builds.period[on[0]] == p:
                 continue  # its variable bound is this limit
             rows.append((i, p, on, lim))
-    if not rows:
-        return
-    block = RowBlock(ctx.lm, f"{builds.name}_limit", ("limit",),
-                     ([f"{labels[i]}|{ctx.years[p]}" for i, p, _, _ in rows],), "<=", unit=unit,
-                     doc="new capacity in service <= potential - existing, and the availability schedule")
-    for r, (_, _, on, lim) in enumerate(rows):
-        block.add(np.full(len(on), r), 1.0, builds.variables[on])
-        block.add_rhs(r, lim)
-    block.build()
+    _in_service_rows(ctx, builds, labels, rows, "limit", "<=", unit,
+                     "new capacity in service <= potential - existing, and the availability schedule")
 
 
 def committed_capacity_constraint(ctx, builds: Builds, labels, committed, unit: str = "GW") -> None:
@@ -186,15 +179,22 @@ def committed_capacity_constraint(ctx, builds: Builds, labels, committed, unit: 
         for p in range(ctx.P):
             if committed[i, p] > 0:
                 rows.append((i, p, ks[builds.alive[ks, p]], committed[i, p]))
+    _in_service_rows(ctx, builds, labels, rows, "committed", ">=", unit,
+                     "new capacity in service >= the committed projects of the period", axis="commitment")
+
+
+def _in_service_rows(ctx, builds: Builds, labels, rows, suffix: str, sense: str, unit: str, doc: str,
+                     axis: str = "limit") -> None:
+    """One row per (asset i, period p, builds alive in p, right-hand side) of `rows`:
+    Σ_{b alive in p} build[i, b] (sense) rhs; a row without a build alive keeps only its right-hand side."""
     if not rows:
         return
-    block = RowBlock(ctx.lm, f"{builds.name}_committed", ("commitment",),
-                     ([f"{labels[i]}|{ctx.years[p]}" for i, p, _, _ in rows],), ">=", unit=unit,
-                     doc="new capacity in service >= the committed projects of the period")
-    for r, (_, _, on, need) in enumerate(rows):
+    block = RowBlock(ctx.lm, f"{builds.name}_{suffix}", (axis,),
+                     ([f"{labels[i]}|{ctx.years[p]}" for i, p, _, _ in rows],), sense, unit=unit, doc=doc)
+    for r, (_, _, on, rhs) in enumerate(rows):
         if len(on):
             block.add(np.full(len(on), r), 1.0, builds.variables[on])
-        block.add_rhs(r, need)
+        block.add_rhs(r, rhs)
     block.build()
 
 
